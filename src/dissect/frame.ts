@@ -1,0 +1,95 @@
+/** The `frame` pseudo-protocol: what tshark shows about a record before any layer. */
+import { defineFields } from '../fields/types.js';
+import type { FieldNode } from '../fields/types.js';
+import type { CaptureRecord } from '../capture/types.js';
+import type { Problem } from '../core/problem.js';
+import type { Layer } from '../protocols/types.js';
+
+export const frameTable = defineFields(
+  { abbrev: 'frame', name: 'Frame', desc: 'One captured packet, as the capture file recorded it' },
+  {
+    interface_id: { abbrev: 'frame.interface_id', name: 'Interface id', type: 'UINT32', base: 'DEC', desc: 'Which capture interface saw the packet (pcapng)' },
+    encap_type: { abbrev: 'frame.encap_type', name: 'Encapsulation type', type: 'INT16', base: 'DEC', desc: 'The link-layer type of the capture interface' },
+    time: { abbrev: 'frame.time', name: 'Arrival Time', type: 'ABSOLUTE_TIME', desc: 'When the packet was captured' },
+    time_epoch: { abbrev: 'frame.time_epoch', name: 'Epoch Time', type: 'ABSOLUTE_TIME', unit: ' seconds', desc: 'Capture time as seconds since 1970-01-01 00:00:00 UTC' },
+    time_delta: { abbrev: 'frame.time_delta', name: 'Time delta from previous captured frame', type: 'RELATIVE_TIME', unit: ' seconds', desc: 'Time since the previous packet in the file' },
+    time_delta_displayed: { abbrev: 'frame.time_delta_displayed', name: 'Time delta from previous displayed frame', type: 'RELATIVE_TIME', unit: ' seconds', desc: 'Time since the previous packet shown' },
+    time_relative: { abbrev: 'frame.time_relative', name: 'Time since reference or first frame', type: 'RELATIVE_TIME', unit: ' seconds', desc: 'Time since the first packet in the file' },
+    number: { abbrev: 'frame.number', name: 'Frame Number', type: 'UINT32', base: 'DEC', desc: 'Position of the packet in the file, from 1' },
+    len: { abbrev: 'frame.len', name: 'Frame Length', type: 'UINT32', base: 'DEC', unit: ' bytes', desc: 'Bytes the packet had on the wire' },
+    cap_len: { abbrev: 'frame.cap_len', name: 'Capture Length', type: 'UINT32', base: 'DEC', unit: ' bytes', desc: 'Bytes saved in the file (less than frame.len when cut by the snapshot length)' },
+    marked: { abbrev: 'frame.marked', name: 'Frame is marked', type: 'BOOLEAN', desc: 'Marked by the user in Wireshark' },
+    ignored: { abbrev: 'frame.ignored', name: 'Frame is ignored', type: 'BOOLEAN', desc: 'Ignored by the user in Wireshark' },
+    protocols: { abbrev: 'frame.protocols', name: 'Protocols in frame', type: 'STRING', desc: 'The layers decoded, outermost first' },
+    comment: { abbrev: 'frame.comment', name: 'Comment', type: 'STRING', desc: 'A comment stored with the packet (pcapng opt_comment)' },
+    packet_flags: { abbrev: 'frame.packet_flags', name: 'Packet flags', type: 'UINT32', base: 'HEX', desc: 'pcapng EPB flags word' },
+    packet_flags_direction: { abbrev: 'frame.packet_flags_direction', name: 'Direction', type: 'UINT32', base: 'HEX', bitmask: 0x3, strings: { 0: 'Unknown', 1: 'Inbound', 2: 'Outbound' }, desc: 'Inbound or outbound, as the capturing host saw it' },
+  },
+);
+
+/** A decoded frame: its record, layers in order (outermost first) and problems. */
+export interface Frame {
+  /** frame.number, from 1. */
+  readonly number: number;
+  readonly record: CaptureRecord;
+  /** The captured bytes (the record's view, or a reassembled copy for upper layers). */
+  readonly data: Uint8Array;
+  readonly layers: Layer[];
+  readonly problems: Problem[];
+  /** Time since the first frame and since the previous one, as [seconds, nanoseconds] (exact). */
+  readonly relSec: number;
+  readonly relNsec: number;
+  readonly deltaSec: number;
+  readonly deltaNsec: number;
+  /** Reassembled datagrams or streams this frame's upper layers were decoded from, if any. */
+  readonly sources?: readonly { readonly name: string; readonly data: Uint8Array }[];
+}
+
+/** `frame.protocols` as tshark writes it: `eth:ethertype:ip:udp:dns`. */
+export function protocolsPath(frame: Frame): string {
+  let s = '';
+  for (const l of frame.layers) {
+    s += s ? ':' + l.proto.name : l.proto.name;
+    if (l.via) s += ':' + l.via;
+  }
+  return s;
+}
+
+/** Seconds with 9 decimals (`1234.000123000`), exact from integer seconds and nanoseconds. */
+export function secText(sec: number, nsec: number): string {
+  if (sec < 0 || nsec < 0) {
+    // negative relative times: normalise to a sign and a magnitude
+    let s = -sec;
+    let n = -nsec;
+    if (n < 0) {
+      s -= 1;
+      n += 1e9;
+    }
+    return '-' + secText(s, n);
+  }
+  return `${sec}.${String(nsec).padStart(9, '0')}`;
+}
+
+export function frameNodes(frame: Frame): FieldNode[] {
+  const f = frameTable.fields;
+  const r = frame.record;
+  const len = frame.data.length;
+  const nodes: FieldNode[] = [];
+  const g = (def: (typeof f)[keyof typeof f], value: FieldNode['value'], text?: string): void => {
+    nodes.push(text === undefined ? { def, start: 0, len: 0, value, generated: true } : { def, start: 0, len: 0, value, generated: true, text });
+  };
+  if (r.comments) for (const c of r.comments) g(f.comment, c);
+  g(f.interface_id, r.interfaceId);
+  g(f.encap_type, r.linkType);
+  g(f.time_epoch, secText(r.tsSec, r.tsNsec), `Epoch Time: ${secText(r.tsSec, r.tsNsec)} seconds`);
+  g(f.time_delta, secText(frame.deltaSec, frame.deltaNsec));
+  g(f.time_delta_displayed, secText(frame.deltaSec, frame.deltaNsec));
+  g(f.time_relative, secText(frame.relSec, frame.relNsec));
+  g(f.number, frame.number);
+  g(f.len, r.origLen);
+  g(f.cap_len, len);
+  g(f.marked, false);
+  g(f.ignored, false);
+  g(f.protocols, protocolsPath(frame));
+  return nodes;
+}

@@ -1,0 +1,191 @@
+/**
+ * Compiles the fixed-position part of a field table into reader, writer and tree-builder closures, once.
+ * Variable parts (options, names, records) are hand-written and emit nodes through the same FieldNode shape.
+ */
+import { ipv4ToString, ipv6ToString, macToString, parseIPv4, parseIPv6, parseMAC } from '../core/addr.js';
+import { EncodeError } from '../core/problem.js';
+import type { FieldDef, FieldNode, FieldTable, FieldValue } from './types.js';
+import { maskShift } from './types.js';
+
+export function readUint(b: Uint8Array, off: number, width: number): number {
+  switch (width) {
+    case 1:
+      return b[off]!;
+    case 2:
+      return (b[off]! << 8) | b[off + 1]!;
+    case 3:
+      return (b[off]! << 16) | (b[off + 1]! << 8) | b[off + 2]!;
+    case 4:
+      return ((b[off]! << 24) | (b[off + 1]! << 16) | (b[off + 2]! << 8) | b[off + 3]!) >>> 0;
+    default: {
+      let v = 0;
+      for (let i = 0; i < width; i++) v = v * 256 + b[off + i]!;
+      return v;
+    }
+  }
+}
+
+export function writeUint(b: Uint8Array, off: number, width: number, v: number): void {
+  for (let i = width - 1; i >= 0; i--) {
+    b[off + i] = v % 256;
+    v = Math.floor(v / 256);
+  }
+}
+
+interface CompiledField {
+  key: string;
+  def: FieldDef;
+  offset: number;
+  width: number;
+  mask: number;
+  shift: number;
+  scale: number;
+  /** Keys of bit fields nested under this container. */
+  children: CompiledField[];
+  isChild: boolean;
+}
+
+export interface CompiledHeader<K extends string> {
+  /** Bytes the fixed part needs. */
+  readonly size: number;
+  /** Fields in table order with their resolved positions. */
+  readonly fixed: readonly { key: K; def: FieldDef; offset: number; width: number }[];
+  /** Read every fixed field whose bytes lie before `end` into `out` (values by key). Returns how many bytes were available. */
+  read(b: Uint8Array, off: number, end: number, out: Record<string, unknown>): void;
+  /** Write the given values (undefined ones are skipped: the caller fills auto fields later). Throws EncodeError. */
+  write(b: Uint8Array, off: number, values: Readonly<Record<string, unknown>>): void;
+  /** The tree nodes of the fixed part (containers with their bit-field children), for bytes before `end`. */
+  nodes(b: Uint8Array, off: number, end: number, value: Readonly<Record<string, unknown>>): FieldNode[];
+}
+
+function readValue(f: CompiledField, b: Uint8Array, off: number): FieldValue {
+  const at = off + f.offset;
+  switch (f.def.type) {
+    case 'IPv4':
+      return ipv4ToString(b, at);
+    case 'IPv6':
+      return ipv6ToString(b, at);
+    case 'ETHER':
+      return macToString(b, at, f.width);
+    case 'BYTES':
+      return b.subarray(at, at + f.width);
+    case 'NONE':
+      return null;
+    default: {
+      let raw = readUint(b, at, f.width);
+      if (f.mask) raw = f.width <= 4 ? ((raw & f.mask) >>> 0) >>> f.shift : Math.floor((raw % (f.mask * 2)) / 2 ** f.shift);
+      if (f.def.type === 'BOOLEAN') return raw !== 0;
+      return raw * f.scale;
+    }
+  }
+}
+
+function writeValue(f: CompiledField, b: Uint8Array, off: number, v: unknown): void {
+  const at = off + f.offset;
+  const name = f.def.abbrev;
+  switch (f.def.type) {
+    case 'IPv4':
+    case 'IPv6':
+    case 'ETHER': {
+      let bytes: Uint8Array | null;
+      if (v instanceof Uint8Array) bytes = v;
+      else if (typeof v === 'string')
+        bytes = f.def.type === 'IPv4' ? parseIPv4(v) : f.def.type === 'IPv6' ? parseIPv6(v) : parseMAC(v);
+      else bytes = null;
+      if (!bytes || bytes.length !== f.width) throw new EncodeError(name, `not a valid ${f.def.type} address: ${String(v)}`);
+      b.set(bytes, at);
+      return;
+    }
+    case 'BYTES': {
+      if (!(v instanceof Uint8Array) || v.length !== f.width)
+        throw new EncodeError(name, `expected ${f.width} bytes`);
+      b.set(v, at);
+      return;
+    }
+    case 'NONE':
+      return;
+    default: {
+      let n: number;
+      if (typeof v === 'boolean') n = v ? 1 : 0;
+      else if (typeof v === 'number') n = v;
+      else throw new EncodeError(name, `expected a number, got ${typeof v}`);
+      if (f.scale !== 1) {
+        if (n % f.scale !== 0) throw new EncodeError(name, `${n} is not a multiple of ${f.scale}`);
+        n /= f.scale;
+      }
+      const bits = f.mask ? 32 - Math.clz32(f.mask >>> f.shift) : f.width * 8;
+      const max = 2 ** bits - 1;
+      if (!Number.isInteger(n) || n < 0 || n > max) throw new EncodeError(name, `${n} does not fit in ${bits} bits`);
+      if (f.mask) {
+        const cur = readUint(b, at, f.width);
+        const merged = ((cur & ~f.mask) | ((n << f.shift) & f.mask)) >>> 0;
+        writeUint(b, at, f.width, merged);
+      } else writeUint(b, at, f.width, n);
+    }
+  }
+}
+
+/** Compile the fixed fields of a table (those with `offset` and `width`). */
+export function compileHeader<K extends string>(table: FieldTable<K>): CompiledHeader<K> {
+  const all: CompiledField[] = [];
+  for (const key of Object.keys(table.fields) as K[]) {
+    const def = table.fields[key];
+    if (def.offset === undefined || def.width === undefined) continue;
+    all.push({
+      key,
+      def,
+      offset: def.offset,
+      width: def.width,
+      mask: def.bitmask ?? 0,
+      shift: def.bitmask ? maskShift(def.bitmask) : 0,
+      scale: def.scale ?? 1,
+      children: [],
+      isChild: false,
+    });
+  }
+  // A bit field nests under the container (a field without a mask) at the same offset and width.
+  for (const f of all) {
+    if (!f.mask) continue;
+    const parent = all.find((p) => !p.mask && p.offset === f.offset && p.width === f.width);
+    if (parent) {
+      parent.children.push(f);
+      f.isChild = true;
+    }
+  }
+  const size = all.reduce((m, f) => Math.max(m, f.offset + f.width), 0);
+  const top = all.filter((f) => !f.isChild);
+
+  const node = (f: CompiledField, b: Uint8Array, off: number, value: Readonly<Record<string, unknown>>): FieldNode => {
+    const v = (value[f.key] as FieldValue | undefined) ?? readValue(f, b, off);
+    const n: { -readonly [P in keyof FieldNode]: FieldNode[P] } = { def: f.def, start: off + f.offset, len: f.width, value: v };
+    if (f.mask) n.bitmask = f.mask;
+    if (f.children.length) n.children = f.children.map((c) => node(c, b, off, value));
+    return n;
+  };
+
+  return {
+    size,
+    fixed: all.map((f) => ({ key: f.key as K, def: f.def, offset: f.offset, width: f.width })),
+    read(b, off, end, out) {
+      for (const f of all) {
+        if (off + f.offset + f.width > end) continue;
+        out[f.key] = readValue(f, b, off);
+      }
+    },
+    write(b, off, values) {
+      for (const f of all) {
+        const v = values[f.key];
+        if (v === undefined) continue;
+        writeValue(f, b, off, v);
+      }
+    },
+    nodes(b, off, end, value) {
+      const out: FieldNode[] = [];
+      for (const f of top) {
+        if (off + f.offset + f.width > end) continue;
+        out.push(node(f, b, off, value));
+      }
+      return out;
+    },
+  };
+}

@@ -1,0 +1,147 @@
+/** Text forms of field values, as tshark prints them (`-T fields`, and the values in `-V` labels). */
+import { toHex } from '../core/bytes.js';
+import type { FieldDef, FieldNode, FieldValue } from './types.js';
+import { typeBits } from './types.js';
+
+/** Hex digits tshark prints for a field: the type width (a masked UINT16 still prints 4), unless overridden. */
+export function hexDigits(def: FieldDef): number {
+  if (def.hexDigits !== undefined) return def.hexDigits;
+  return Math.max(2, typeBits(def.type) / 4);
+}
+
+function hexOf(def: FieldDef, v: number | bigint): string {
+  return '0x' + v.toString(16).padStart(hexDigits(def), '0');
+}
+
+/**
+ * Escape a string value as tshark 4.0 does for -T fields (format_text): non-printable ASCII as C escapes
+ * (\\a \\b \\f \\n \\r \\t \\v, else octal \\ooo), backslash kept as is.
+ */
+export function escapeText(s: string): string {
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x20 && c < 0x7f) out += s[i];
+    else if (c >= 0x80) out += s[i];
+    else {
+      switch (c) {
+        case 7:
+          out += '\\a';
+          break;
+        case 8:
+          out += '\\b';
+          break;
+        case 12:
+          out += '\\f';
+          break;
+        case 10:
+          out += '\\n';
+          break;
+        case 13:
+          out += '\\r';
+          break;
+        case 9:
+          out += '\\t';
+          break;
+        case 11:
+          out += '\\v';
+          break;
+        default:
+          out += '\\' + c.toString(8).padStart(3, '0');
+      }
+    }
+  }
+  return out;
+}
+
+/** A value as `tshark -T fields` prints it. */
+export function fieldText(def: FieldDef, value: FieldValue): string {
+  if (value === null) return '';
+  switch (def.type) {
+    case 'BOOLEAN':
+      return value ? '1' : '0';
+    case 'BYTES':
+    case 'UINT_BYTES':
+      return value instanceof Uint8Array ? toHex(value) : String(value);
+    case 'STRING':
+    case 'STRINGZ':
+    case 'UINT_STRING':
+      return escapeText(String(value));
+    case 'NONE':
+    case 'PROTOCOL':
+      return '';
+    default:
+      break;
+  }
+  if (typeof value === 'number' || typeof value === 'bigint') {
+    switch (def.base) {
+      case 'HEX':
+      case 'HEX_DEC':
+        return hexOf(def, value);
+      case 'OCT':
+        return '0' + value.toString(8);
+      default:
+        return value.toString();
+    }
+  }
+  if (value instanceof Uint8Array) return toHex(value);
+  return String(value);
+}
+
+/** The value part of a tree label: `64`, `UDP (17)`, `0x0000`, `Set`. */
+export function displayValue(def: FieldDef, value: FieldValue): string {
+  if (value === null) return '';
+  if (def.type === 'BOOLEAN') {
+    const tfs = def.tfs ?? ['True', 'False'];
+    return value ? tfs[0] : tfs[1];
+  }
+  if (def.type === 'BYTES' || def.type === 'UINT_BYTES') {
+    return value instanceof Uint8Array ? (value.length ? toHex(value, 0, value.length) : '<MISSING>') : String(value);
+  }
+  if (typeof value === 'number' || typeof value === 'bigint') {
+    let num: string;
+    switch (def.base) {
+      case 'HEX':
+        num = hexOf(def, value);
+        break;
+      case 'DEC_HEX':
+        num = `${value} (${hexOf(def, value)})`;
+        break;
+      case 'HEX_DEC':
+        num = `${hexOf(def, value)} (${value})`;
+        break;
+      default:
+        num = value.toString();
+    }
+    const name = def.strings?.[Number(value)];
+    if (name !== undefined) return `${name} (${num})`;
+    return def.unit ? num + def.unit : num;
+  }
+  if (typeof value === 'string') {
+    return def.type === 'STRING' || def.type === 'STRINGZ' || def.type === 'UINT_STRING' ? escapeText(value) : value;
+  }
+  return String(value);
+}
+
+/** `0100 .... = ` for a bit field of `bytes` bytes with `mask` (tshark's bit drawing), or '' for none. */
+export function bitPattern(mask: number, bytes: number, raw: number): string {
+  const bits = bytes * 8;
+  let s = '';
+  for (let i = bits - 1; i >= 0; i--) {
+    const m = 2 ** i;
+    const inMask = Math.floor(mask / m) % 2 === 1;
+    s += inMask ? (Math.floor(raw / m) % 2 === 1 ? '1' : '0') : '.';
+    if (i % 4 === 0 && i > 0) s += ' ';
+  }
+  return s + ' = ';
+}
+
+/** The tree label of a node: `Time to Live: 64`, `0100 .... = Version: 4`. */
+export function nodeLabel(node: FieldNode, containerRaw?: number): string {
+  if (node.text !== undefined) return node.text;
+  const def = node.def;
+  if (def.type === 'PROTOCOL' || def.type === 'NONE') return def.name;
+  const prefix =
+    node.bitmask !== undefined && containerRaw !== undefined ? bitPattern(node.bitmask, node.len, containerRaw) : '';
+  return `${prefix}${def.name}: ${displayValue(def, node.value)}`;
+}

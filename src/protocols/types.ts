@@ -1,0 +1,130 @@
+/**
+ * The per-protocol contract. Each `src/protocols/<name>.ts` exports one `Protocol` built from its field table.
+ */
+import type { Problem } from '../core/problem.js';
+import type { FieldNode, FieldTable } from '../fields/types.js';
+import type { Prefs } from '../dissect/prefs.js';
+
+/** A dispatch-table key: `{ table: 'ip.proto', key: 17 }`. Table names are Wireshark's. */
+export interface Binding {
+  readonly table: string;
+  readonly key: number;
+}
+
+/** A decoded layer of a frame. */
+export interface Layer<V = unknown> {
+  readonly proto: Protocol<V, any>;
+  /** Absolute offset of the layer's first byte in the frame. */
+  readonly start: number;
+  /** End of the layer's own header: its payload starts here. */
+  readonly headerEnd: number;
+  /** End of the layer's PDU (header + payload) as its length fields set it, clipped to the captured bytes. */
+  readonly end: number;
+  readonly value: V;
+  /** Pseudo-layer names tshark lists after this one in frame.protocols (e.g. `ethertype`). */
+  readonly via?: string;
+  /** Layer-specific facts the dissector adds (e.g. reassembly notes). */
+  readonly notes?: Record<string, unknown>;
+}
+
+export interface DecodeContext {
+  /** The whole captured frame. */
+  readonly frame: Uint8Array;
+  /** Layers decoded so far, outermost first (the enclosing IP layer for a checksum, etc.). */
+  readonly layers: readonly Layer[];
+  /** Problems found: push with absolute byte ranges. */
+  readonly problems: Problem[];
+  readonly prefs: Prefs;
+  /** frame.len: bytes on the wire. Bytes in [frame.length, wireLen) were cut by the snaplen. */
+  readonly wireLen: number;
+  /** FCS bytes at the end of the frame, when the capture says so (eth.fcs). */
+  readonly fcsLen: number;
+  /** True while decoding a datagram quoted inside an ICMP/ICMPv6 error (lengths are expected to be short). */
+  readonly inError: boolean;
+}
+
+export interface DecodeResult<V> {
+  readonly value: V;
+  /** Where the payload starts (end of this layer's header). */
+  readonly headerEnd: number;
+  /** End of this layer's PDU; bytes between it and the outer PDU's end are the outer layer's trailer. */
+  readonly end: number;
+  /**
+   * What decodes the payload: candidates tried in order (the first bound one wins), or a protocol by name.
+   * Undefined or empty: the payload (if any) becomes a `data` layer.
+   */
+  readonly next?: readonly (Binding | { readonly proto: string })[];
+  /** Pseudo-layer tshark inserts in frame.protocols after this one (`ethertype`). */
+  readonly via?: string;
+  /** The payload is a datagram quoted by an ICMP/ICMPv6 error: inner layers set `ctx.inError`. */
+  readonly quoting?: boolean;
+}
+
+export interface TreeContext {
+  readonly frame: Uint8Array;
+  readonly layers: readonly Layer[];
+  readonly index: number;
+  readonly prefs: Prefs;
+}
+
+export interface EncodeContext {
+  /** The crafting inputs of the enclosing layers, outermost first, with their protocols. */
+  readonly outer: readonly { readonly proto: Protocol<any, any>; readonly input: any }[];
+  /** The next inner layer, if any (to fill a next-protocol field from its bindings). */
+  readonly inner?: { readonly proto: Protocol<any, any>; readonly input: any };
+  /**
+   * One's-complement sum of the pseudo-header of the nearest enclosing IPv4/IPv6 layer for an upper-layer
+   * protocol number and length (undefined when there is no enclosing IP layer).
+   */
+  pseudoHeaderSum(protocol: number, length: number): number | undefined;
+}
+
+export interface Protocol<V, I = V> {
+  /** Filter name (`ip`, `udp`, `dns`). */
+  readonly name: string;
+  /** Field table: the one declaration of every field of this protocol. */
+  readonly table: FieldTable;
+  /** Bindings: where this protocol is dispatched from, and what an outer layer writes when it encloses it. */
+  readonly bindings?: readonly Binding[];
+  /** Decode the layer starting at `start`; `end` is the end of what the outer layer gives it. Never throws. */
+  decode(b: Uint8Array, start: number, end: number, ctx: DecodeContext): DecodeResult<V>;
+  /**
+   * Called once the layers inside this one are decoded, with the end of the innermost PDU they claimed:
+   * returns the value updated with what follows it (Ethernet padding and trailer). Optional.
+   */
+  complete?(layer: Layer<V>, innerEnd: number, ctx: DecodeContext): V;
+  /** The field tree, built only on demand (children of the protocol node). */
+  tree(layer: Layer<V>, ctx: TreeContext): FieldNode[];
+  /** The protocol node's label (`Internet Protocol Version 4, Src: 10.0.0.1, Dst: 10.0.0.2`). */
+  label?(layer: Layer<V>, ctx: TreeContext): string;
+  /** Its part of the Info column. */
+  summary?(layer: Layer<V>, ctx: TreeContext): string;
+  /**
+   * Encode `input` around `payload` (the already-encoded inner layers): returns this layer's whole PDU.
+   * Undefined auto fields (lengths, checksums, next-protocol, counts) are computed; explicit ones are written verbatim.
+   */
+  encode?(input: I, payload: Uint8Array, ctx: EncodeContext): Uint8Array;
+  /**
+   * The crafting input that rebuilds this decoded layer: auto fields that were consistent on the wire are left
+   * undefined (so they are recomputed after a change), inconsistent ones are kept verbatim.
+   */
+  toInput?(layer: Layer<V>, frame: Uint8Array): I;
+  /** For IP layers: the pseudo-header sum of a crafting input (see EncodeContext.pseudoHeaderSum). */
+  pseudoHeaderSum?(input: I, protocol: number, length: number): number;
+  /** For IP layers: the pseudo-header sum of a decoded layer, to verify an upper-layer checksum. */
+  layerPseudoSum?(b: Uint8Array, layer: Layer<V>, protocol: number, length: number): number;
+}
+
+/** The pseudo-header sum from the nearest enclosing IP layer of a decoded frame, if any. */
+export function enclosingPseudoSum(b: Uint8Array, layers: readonly Layer[], protocol: number, length: number): number | undefined {
+  for (let i = layers.length - 1; i >= 0; i--) {
+    const l = layers[i]!;
+    if (l.proto.layerPseudoSum) return l.proto.layerPseudoSum(b, l, protocol, length);
+  }
+  return undefined;
+}
+
+/** Helper for protocol modules to declare their object with type inference. */
+export function defineProtocol<V, I = V>(p: Protocol<V, I>): Protocol<V, I> {
+  return p;
+}

@@ -1,0 +1,149 @@
+/** UDP (RFC 768): ports, length, checksum over the IPv4/IPv6 pseudo-header. */
+import { onesSum } from '../core/checksum.js';
+import { EncodeError, problem } from '../core/problem.js';
+import { compileHeader } from '../fields/compile.js';
+import { defineFields } from '../fields/types.js';
+import type { FieldNode } from '../fields/types.js';
+import { defineProtocol, enclosingPseudoSum } from './types.js';
+
+export const udpTable = defineFields(
+  { abbrev: 'udp', name: 'User Datagram Protocol', desc: 'The transport layer without connections: one datagram from a port on one host to a port on another' },
+  {
+    srcport: { abbrev: 'udp.srcport', name: 'Source Port', type: 'UINT16', base: 'DEC', offset: 0, width: 2, desc: 'Port of the sending application (often ephemeral, 49152-65535)' },
+    dstport: { abbrev: 'udp.dstport', name: 'Destination Port', type: 'UINT16', base: 'DEC', offset: 2, width: 2, desc: 'Port of the receiving application (53 DNS, 67/68 DHCP, 123 NTP)' },
+    length: { abbrev: 'udp.length', name: 'Length', type: 'UINT16', base: 'DEC', offset: 4, width: 2, auto: 'length', desc: 'Length of the UDP header and data in bytes (at least 8)' },
+    checksum: { abbrev: 'udp.checksum', name: 'Checksum', type: 'UINT16', base: 'HEX', offset: 6, width: 2, auto: 'checksum', desc: "One's-complement checksum over a pseudo-header (addresses, protocol, length), the header and the data; 0 = none (IPv4 only)" },
+    checksum_calculated: { abbrev: 'udp.checksum_calculated', name: 'Calculated Checksum', type: 'UINT16', base: 'HEX', desc: 'The checksum the datagram should carry' },
+    checksum_status: { abbrev: 'udp.checksum.status', name: 'Checksum Status', type: 'UINT8', base: 'NONE', strings: { 0: 'Bad', 1: 'Good', 2: 'Unverified', 3: 'Not present', 4: 'Illegal' }, desc: 'Whether the checksum is right' },
+    port: { abbrev: 'udp.port', name: 'Source or Destination Port', type: 'UINT16', base: 'DEC', desc: 'Either port (for filters: udp.port == 53)' },
+    payload: { abbrev: 'udp.payload', name: 'Payload', type: 'BYTES', desc: 'The data the datagram carries' },
+  },
+);
+
+const fixed = compileHeader(udpTable);
+const F = udpTable.fields;
+
+export interface UdpValue {
+  srcport: number;
+  dstport: number;
+  length: number;
+  checksum: number;
+  /** good / bad / none (0 over IPv4) / illegal (0 over IPv6) / unchecked (datagram not captured whole). */
+  checksumStatus: 'good' | 'bad' | 'none' | 'illegal' | 'unchecked';
+  checksumCalculated?: number;
+}
+
+export interface UdpInput {
+  srcport?: number;
+  dstport?: number;
+  length?: number;
+  /** Undefined: computed over the enclosing IP pseudo-header (0 when there is none). */
+  checksum?: number;
+}
+
+export const udp = defineProtocol<UdpValue, UdpInput>({
+  name: 'udp',
+  table: udpTable,
+  bindings: [{ table: 'ip.proto', key: 17 }],
+  decode(b, start, end, ctx) {
+    const v = { checksumStatus: 'unchecked' } as UdpValue;
+    const avail = end - start;
+    fixed.read(b, start, end, v as unknown as Record<string, unknown>);
+    if (avail < 8) {
+      ctx.problems.push(problem('udp', 'truncated', start, end, `UDP header needs 8 bytes, ${avail} present`, { expected: 8, actual: avail, limitedBy: 'ip.len' }));
+      return { value: v, headerEnd: end, end };
+    }
+    let pduEnd = start + v.length;
+    if (v.length < 8) {
+      if (!ctx.inError) ctx.problems.push(problem('udp', 'bad-length', start + 4, start + 6, `length ${v.length} is less than the 8-byte header`, { field: 'udp.length', expected: 8, actual: v.length }));
+      pduEnd = end;
+    } else if (pduEnd > end) {
+      if (!ctx.inError && !(end === b.length && b.length < ctx.wireLen)) {
+        ctx.problems.push(problem('udp', 'bad-length', start + 4, start + 6, `length ${v.length} goes past the end of the IP payload (${avail} bytes)`, { field: 'udp.length', expected: avail, actual: v.length, limitedBy: 'ip.len' }));
+      }
+      pduEnd = end;
+    }
+    const ipv6 = ctx.layers.length > 0 && ctx.layers[ctx.layers.length - 1]!.proto.name === 'ipv6';
+    if (v.checksum === 0) v.checksumStatus = ipv6 ? 'illegal' : 'none';
+    else if (start + v.length <= end && v.length >= 8) {
+      const ph = enclosingPseudoSum(b, ctx.layers, 17, v.length);
+      if (ph !== undefined) {
+        const sum = onesSum(b, start, start + v.length, ph);
+        v.checksumStatus = sum === 0xffff ? 'good' : 'bad';
+        let calc = ~onesSum(b, start + 8, start + v.length, onesSum(b, start, start + 6, ph)) & 0xffff;
+        if (calc === 0) calc = 0xffff;
+        v.checksumCalculated = calc;
+      }
+    }
+    if (v.checksumStatus === 'illegal') {
+      ctx.problems.push(problem('udp', 'bad-checksum', start + 6, start + 8, 'UDP checksum 0 is illegal over IPv6', { field: 'udp.checksum', actual: 0 }));
+    } else if (v.checksumStatus === 'bad' && ctx.prefs['udp.check_checksum']) {
+      ctx.problems.push(problem('udp', 'bad-checksum', start + 6, start + 8, `checksum 0x${v.checksum.toString(16).padStart(4, '0')} is wrong, should be 0x${(v.checksumCalculated ?? 0).toString(16).padStart(4, '0')}`, { field: 'udp.checksum', expected: v.checksumCalculated, actual: v.checksum }));
+    }
+    // tshark tries the lower port first, then the higher.
+    const lo = Math.min(v.srcport, v.dstport);
+    const hi = Math.max(v.srcport, v.dstport);
+    return { value: v, headerEnd: start + 8, end: pduEnd, next: [{ table: 'udp.port', key: lo }, { table: 'udp.port', key: hi }] };
+  },
+  tree(layer, ctx) {
+    const v = layer.value;
+    const out: FieldNode[] = [];
+    for (const n of fixed.nodes(ctx.frame, layer.start, layer.headerEnd, v as unknown as Record<string, unknown>)) {
+      if (n.def === F.checksum) {
+        const check = ctx.prefs['udp.check_checksum'];
+        const status =
+          v.checksumStatus === 'none' ? 3 : v.checksumStatus === 'illegal' ? 4 : !check || v.checksumStatus === 'unchecked' ? 2 : v.checksumStatus === 'good' ? 1 : 0;
+        const hex = `0x${v.checksum.toString(16).padStart(4, '0')}`;
+        const note = status === 3 ? '[zero-value ignored]' : status === 4 ? '[illegal]' : !check ? '[unverified]' : status === 1 ? '[correct]' : status === 0 ? `[incorrect, should be 0x${(v.checksumCalculated ?? 0).toString(16).padStart(4, '0')} (maybe caused by "UDP checksum offload"?)]` : '[unverified]';
+        out.push({ ...n, text: `Checksum: ${hex} ${note}` });
+        if (check && v.checksumCalculated !== undefined && status <= 1) out.push({ def: F.checksum_calculated, start: n.start, len: 2, value: v.checksumCalculated, generated: true });
+        out.push({ def: F.checksum_status, start: 0, len: 0, value: status, generated: true, text: `[Checksum Status: ${F.checksum_status.strings![status]}]` });
+        continue;
+      }
+      out.push(n);
+      if (n.def === F.srcport || n.def === F.dstport) out.push({ def: F.port, start: n.start, len: 2, value: n.value, hidden: true });
+    }
+    if (layer.end > layer.headerEnd) {
+      out.push({ def: F.payload, start: layer.headerEnd, len: layer.end - layer.headerEnd, value: ctx.frame.subarray(layer.headerEnd, layer.end), text: `UDP payload (${layer.end - layer.headerEnd} bytes)` });
+    }
+    return out;
+  },
+  label(layer) {
+    return `User Datagram Protocol, Src Port: ${layer.value.srcport}, Dst Port: ${layer.value.dstport}`;
+  },
+  summary(layer) {
+    const v = layer.value;
+    return `${v.srcport} → ${v.dstport} Len=${Math.max(0, v.length - 8)}`;
+  },
+  encode(input, payload, ctx) {
+    const out = new Uint8Array(8 + payload.length);
+    if (out.length > 0xffff && input.length === undefined) throw new EncodeError('udp.length', `datagram of ${out.length} bytes does not fit in 16 bits`);
+    let dstport = input.dstport;
+    if (dstport === undefined) {
+      const bind = ctx.inner?.proto.bindings?.find((x) => x.table === 'udp.port');
+      dstport = bind ? bind.key : 0;
+    }
+    const length = input.length ?? out.length;
+    fixed.write(out, 0, { srcport: input.srcport ?? dstport, dstport, length, checksum: 0 });
+    out.set(payload, 8);
+    let cks = input.checksum;
+    if (cks === undefined) {
+      const ph = ctx.pseudoHeaderSum(17, out.length);
+      if (ph === undefined) cks = 0;
+      else {
+        cks = ~onesSum(out, 0, out.length, ph) & 0xffff;
+        if (cks === 0) cks = 0xffff;
+      }
+    }
+    out[6] = cks >> 8;
+    out[7] = cks & 0xff;
+    return out;
+  },
+  toInput(layer) {
+    const v = layer.value;
+    const input: UdpInput = { srcport: v.srcport, dstport: v.dstport };
+    if (v.length !== layer.end - layer.start) input.length = v.length;
+    if (v.checksumStatus !== 'good') input.checksum = v.checksum;
+    return input;
+  },
+});
