@@ -57,17 +57,25 @@ export function protocolsPath(frame: Frame): string {
 
 /** Seconds with 9 decimals (`1234.000123000`), exact from integer seconds and nanoseconds. */
 export function secText(sec: number, nsec: number): string {
-  if (sec < 0 || nsec < 0) {
-    // negative relative times: normalise to a sign and a magnitude
-    let s = -sec;
-    let n = -nsec;
-    if (n < 0) {
-      s -= 1;
-      n += 1e9;
-    }
-    return '-' + secText(s, n);
+  if (!Number.isFinite(sec) || !Number.isFinite(nsec)) return 'NaN';
+  // Normalise to one sign: sec and nsec may differ in sign after a subtraction.
+  let neg = false;
+  let s = sec;
+  let n = nsec;
+  if (s < 0 || (s === 0 && n < 0)) {
+    neg = true;
+    s = -s;
+    n = -n;
   }
-  return `${sec}.${String(nsec).padStart(9, '0')}`;
+  while (n < 0) {
+    s -= 1;
+    n += 1e9;
+  }
+  while (n >= 1e9) {
+    s += 1;
+    n -= 1e9;
+  }
+  return `${neg ? '-' : ''}${s}.${String(n).padStart(9, '0')}`;
 }
 
 export function frameNodes(frame: Frame): FieldNode[] {
@@ -79,9 +87,11 @@ export function frameNodes(frame: Frame): FieldNode[] {
     nodes.push(text === undefined ? { def, start: 0, len: 0, value, generated: true } : { def, start: 0, len: 0, value, generated: true, text });
   };
   if (r.comments) for (const c of r.comments) g(f.comment, c);
-  g(f.interface_id, r.interfaceId);
+  // tshark shows an interface only for pcapng packet blocks, and no time for blocks without one (SPB).
+  const fromPcapng = r.source === undefined || r.source === 'epb' || r.source === 'spb' || r.source === 'pb';
+  if (fromPcapng) g(f.interface_id, r.interfaceId);
   g(f.encap_type, r.linkType);
-  g(f.time_epoch, secText(r.tsSec, r.tsNsec), `Epoch Time: ${secText(r.tsSec, r.tsNsec)} seconds`);
+  if (r.hasTimestamp !== false) g(f.time_epoch, secText(r.tsSec, r.tsNsec), `Epoch Time: ${secText(r.tsSec, r.tsNsec)} seconds`);
   g(f.time_delta, secText(frame.deltaSec, frame.deltaNsec));
   g(f.time_delta_displayed, secText(frame.deltaSec, frame.deltaNsec));
   g(f.time_relative, secText(frame.relSec, frame.relNsec));

@@ -128,6 +128,7 @@ function macNode(which: 'dst' | 'src', b: Uint8Array, at: number, value: string)
 
 export const ethernet = defineProtocol<EthernetValue, EthernetInput>({
   name: 'eth',
+  shortName: 'Ethernet',
   table: ethTable,
   bindings: [{ table: 'linktype', key: 1 }],
   decode(b, start, end, ctx) {

@@ -261,6 +261,7 @@ function optionsLength(opts: readonly IPv4Option[], pad?: Uint8Array): number {
 
 export const ipv4 = defineProtocol<IPv4Value, IPv4Input>({
   name: 'ip',
+  shortName: 'IPv4',
   table: ipTable,
   bindings: [
     { table: 'ethertype', key: 0x0800 },

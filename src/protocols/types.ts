@@ -82,6 +82,8 @@ export interface EncodeContext {
 export interface Protocol<V, I = V> {
   /** Filter name (`ip`, `udp`, `dns`). */
   readonly name: string;
+  /** The Protocol column text tshark shows (`DNS`, `ICMPv6`, `IPv4`); default: the name in upper case. */
+  readonly shortName?: string;
   /** Field table: the one declaration of every field of this protocol. */
   readonly table: FieldTable;
   /** Bindings: where this protocol is dispatched from, and what an outer layer writes when it encloses it. */

@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+// Compare `wirelens -T fields` (in-process) with the tshark goldens of ../shared/oracle/golden, per field.
+// usage: node scripts/golden.mjs [--fields a,b,c] [--show N] [--root DIR] [capture paths relative to captures/ ...]
+// Needs `npx tsc` first (reads dist/). Prints per-field mismatch counts and, with --show, sample differences.
+import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { readCapture } from '../dist/capture/reader.js';
+import { Dissector } from '../dist/dissect/dissect.js';
+import { DEFAULT_PREFS } from '../dist/dissect/prefs.js';
+import { fieldsRow } from '../dist/inspect/fields.js';
+import { registerDefaults } from '../dist/protocols/index.js';
+
+const args = process.argv.slice(2);
+let only = null;
+let show = 0;
+let root = new URL('../../shared', import.meta.url).pathname;
+const paths = [];
+for (let i = 0; i < args.length; i++) {
+  if (args[i] === '--fields') only = new Set(args[++i].split(','));
+  else if (args[i] === '--show') show = Number(args[++i]);
+  else if (args[i] === '--root') root = args[++i];
+  else paths.push(args[i]);
+}
+const goldenDir = join(root, 'oracle/golden');
+const capDir = join(root, 'captures');
+if (!existsSync(goldenDir)) {
+  console.error(`no goldens at ${goldenDir}`);
+  process.exit(2);
+}
+function walk(dir) {
+  const out = [];
+  for (const e of readdirSync(dir)) {
+    const p = join(dir, e);
+    if (statSync(p).isDirectory()) out.push(...walk(p));
+    else if (p.endsWith('.tsv')) out.push(p);
+  }
+  return out;
+}
+const goldens = paths.length
+  ? paths.map((p) => join(goldenDir, p.replace(/^.*captures\//, '') + '.tsv'))
+  : walk(goldenDir).filter((p) => !/\/(SKIPPED|VERSION)/.test(p));
+
+// goldens made with these preferences (oracle/tshark-fields.sh)
+const prefs = {
+  ...DEFAULT_PREFS,
+  'tcp.desegment_tcp_streams': false,
+  'dns.desegment_dns_messages': false,
+  'ip.defragment': false,
+  'ipv6.defragment': false,
+  'tcp.analyze_sequence_numbers': false,
+  'tcp.no_subdissector_on_error': false,
+};
+const fopts = { header: false, separator: '\t', occurrence: 'a', aggregator: ',', quote: '' };
+const BOOL = new Set(['_ws.malformed', '_ws.short']);
+
+const perField = new Map();
+const samples = new Map();
+let files = 0, filesEqual = 0, rows = 0, rowsEqual = 0, cells = 0, cellsEqual = 0, errors = 0, rowCountDiff = 0;
+for (const g of goldens) {
+  const rel = relative(goldenDir, g).replace(/\.tsv$/, '');
+  const capPath = join(capDir, rel);
+  if (!existsSync(capPath)) continue;
+  const lines = readFileSync(g, 'utf8').split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  if (lines.length === 0) continue;
+  const header = lines.shift().split('\t');
+  const names = new Set(header);
+  let ours = [];
+  try {
+    const reader = readCapture(new Uint8Array(readFileSync(capPath)));
+    const d = new Dissector(registerDefaults(), { prefs });
+    for (const rec of reader) ours.push(fieldsRow(d.dissect(rec), prefs, header, names, fopts));
+  } catch (e) {
+    errors++;
+    console.log(`EXCEPTION ${rel}: ${e && e.stack}`);
+    continue;
+  }
+  files++;
+  if (ours.length !== lines.length) rowCountDiff++;
+  let fileEq = ours.length === lines.length;
+  const n = Math.min(ours.length, lines.length);
+  for (let r = 0; r < n; r++) {
+    rows++;
+    const a = ours[r].split('\t');
+    const b = lines[r].split('\t');
+    let rowEq = true;
+    for (let c = 0; c < header.length; c++) {
+      const f = header[c];
+      if (only && !only.has(f)) continue;
+      cells++;
+      let x = a[c] ?? '';
+      let y = b[c] ?? '';
+      if (BOOL.has(f)) { x = x === '' ? '' : '1'; y = y === '' ? '' : '1'; }
+      if (x === y) { cellsEqual++; continue; }
+      rowEq = false;
+      perField.set(f, (perField.get(f) ?? 0) + 1);
+      const s = samples.get(f) ?? [];
+      if (s.length < show) s.push(`${rel}#${r + 1}: ours=${JSON.stringify(x)} tshark=${JSON.stringify(y)}`);
+      samples.set(f, s);
+    }
+    if (rowEq) rowsEqual++;
+    else fileEq = false;
+  }
+  if (fileEq) filesEqual++;
+}
+console.log(`files ${files} (equal ${filesEqual}, row count differs ${rowCountDiff}, exceptions ${errors}); rows ${rows} (equal ${rowsEqual}); cells ${cells} (equal ${cellsEqual}, ${(100 * cellsEqual / Math.max(1, cells)).toFixed(2)}%)`);
+for (const [f, c] of [...perField].sort((a, b) => b[1] - a[1])) {
+  console.log(`${String(c).padStart(7)}  ${f}`);
+  for (const s of samples.get(f) ?? []) console.log(`           ${s}`);
+}

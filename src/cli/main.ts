@@ -1,0 +1,135 @@
+/** The wirelens command: argument parsing and wiring only; no protocol knowledge here. */
+import { Command, Option } from 'commander';
+import { Dissector } from '../dissect/dissect.js';
+import { applyPref, DEFAULT_PREFS } from '../dissect/prefs.js';
+import type { Prefs } from '../dissect/prefs.js';
+import { applyFieldsOption, DEFAULT_FIELDS_OPTIONS, fieldsRow } from '../inspect/fields.js';
+import type { FieldsOptions } from '../inspect/fields.js';
+import { summaryColumns, summaryLine } from '../inspect/summary.js';
+import { registerDefaults } from '../protocols/index.js';
+import { openInput } from './input.js';
+import { Output } from './output.js';
+
+/** Exit codes (documented in --help). */
+export const EXIT = { ok: 0, usage: 1, badInput: 2, damaged: 3, badFilter: 4 } as const;
+
+interface Options {
+  readFile?: string;
+  count?: string;
+  displayFilter?: string;
+  n?: boolean;
+  quiet?: boolean;
+  pref: string[];
+  format?: string;
+  field: string[];
+  fieldOpt: string[];
+  verbose?: boolean;
+  hex?: boolean;
+  write?: string;
+  writeFormat?: string;
+}
+
+const collectList = (v: string, prev: string[]): string[] => [...prev, v];
+
+export function buildProgram(): Command {
+  const p = new Command('wirelens')
+    .description('Read, decode, inspect and explain packet captures (pcap, pcapng), tshark-compatible.')
+    .argument('[file]', 'capture file to read, or - for standard input')
+    .option('-r, --read-file <file>', 'capture file to read (- for stdin)  e.g. -r fixtures/start.pcapng')
+    .option('-c, --count <n>', 'stop after N packets  e.g. -c 10')
+    .option('-Y, --display-filter <filter>', 'display filter  e.g. -Y "dns && ip.addr == 10.0.0.0/8"')
+    .option('-n', 'no name resolution (accepted; wirelens never resolves names)')
+    .option('-q, --quiet', 'no per-packet output (with -z or -w)')
+    .option('-o, --pref <name:value>', 'a preference, tshark names  e.g. -o ip.defragment:FALSE', collectList, [])
+    .addOption(new Option('-T, --format <format>', 'output format  e.g. -T fields').choices(['text', 'fields', 'json', 'ek', 'records']))
+    .option('-e, --field <field>', 'a field for -T fields (repeatable)  e.g. -e ip.src -e dns.qry.name', collectList, [])
+    .option('-E, --field-opt <key=value>', 'fields options: header=y|n separator=/t|/s|c occurrence=f|l|a aggregator=c quote=d|s|n', collectList, [])
+    .option('-V, --verbose', 'packet details tree')
+    .option('-x, --hex', 'hex and ASCII dump of each packet')
+    .option('-w, --write <file>', 'write packets to a capture file  e.g. -w out.pcapng')
+    .addOption(new Option('-F, --write-format <format>', 'format for -w (default: from the extension)').choices(['pcap', 'pcapng', 'pcap-ns']))
+    .addHelpText(
+      'after',
+      `
+Exit status: 0 ok; 1 bad arguments; 2 file cannot be read or is not a capture; 3 capture damaged (the packets before the damage were processed); 4 bad display filter.
+
+Examples:
+  wirelens fixtures/start.pcapng
+  wirelens -r capture.pcap -T fields -e frame.number -e ip.src -e dns.qry.name -E header=y
+  cat capture.pcap | wirelens -r - -c 5`,
+    )
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
+  return p;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    program.parse(argv, { from: 'user' });
+  } catch (e) {
+    const code = (e as { exitCode?: number; code?: string }).code;
+    if (code === 'commander.helpDisplayed' || code === 'commander.version') return EXIT.ok;
+    return EXIT.usage;
+  }
+  const opts = program.opts<Options>();
+  const file = opts.readFile ?? program.args[0];
+  if (!file) {
+    process.stderr.write('wirelens: no capture file given (wirelens FILE, -r FILE, or -r - for stdin)\n');
+    return EXIT.usage;
+  }
+  const prefs: Prefs = { ...DEFAULT_PREFS };
+  for (const spec of opts.pref) {
+    const err = applyPref(prefs, spec);
+    if (err) {
+      process.stderr.write(`wirelens: ${err}\n`);
+      return EXIT.usage;
+    }
+  }
+  const fieldsOpts: FieldsOptions = { ...DEFAULT_FIELDS_OPTIONS };
+  for (const spec of opts.fieldOpt) {
+    const err = applyFieldsOption(fieldsOpts, spec);
+    if (err) {
+      process.stderr.write(`wirelens: ${err}\n`);
+      return EXIT.usage;
+    }
+  }
+  const limit = opts.count !== undefined ? Number(opts.count) : Infinity;
+  if (!(limit >= 0)) {
+    process.stderr.write(`wirelens: -c needs a number, got "${opts.count}"\n`);
+    return EXIT.usage;
+  }
+  const format = opts.format ?? 'text';
+  if (format === 'fields' && opts.field.length === 0) {
+    process.stderr.write('wirelens: -T fields needs at least one -e FIELD\n');
+    return EXIT.usage;
+  }
+
+  const input = await openInput(file);
+  if ('error' in input) {
+    process.stderr.write(`wirelens: ${input.error}\n`);
+    return EXIT.badInput;
+  }
+  const out = new Output();
+  const dissector = new Dissector(registerDefaults(), { prefs });
+  const names = new Set(opts.field);
+  if (format === 'fields' && fieldsOpts.header) out.line(opts.field.join(fieldsOpts.separator));
+
+  let n = 0;
+  for await (const record of input.records) {
+    if (n >= limit || out.closed) break;
+    n++;
+    if (format === 'records') {
+      out.line(`${record.index + 1}\t${record.tsSec}.${String(record.tsNsec).padStart(9, '0')}\t${record.interfaceId}\t${record.linkType}\t${record.data.length}\t${record.origLen}`);
+    } else {
+      const frame = dissector.dissect(record);
+      if (format === 'fields') out.line(fieldsRow(frame, prefs, opts.field, names, fieldsOpts));
+      else if (!opts.quiet) out.line(summaryLine(summaryColumns(frame, prefs, input.tsDecimals(record))));
+    }
+    if (out.full) await out.flush();
+  }
+  await out.flush();
+  const problems = input.problems();
+  for (const p of problems) process.stderr.write(`wirelens: ${file}: ${p.message} (at byte ${p.start})\n`);
+  return problems.some((p) => p.severity === 'error') ? EXIT.damaged : EXIT.ok;
+}

@@ -1,0 +1,18 @@
+/** All protocols, and the explicit call that fills a registry's dispatch tables with them. */
+import { Registry } from '../dissect/registry.js';
+import { data } from './data.js';
+import { ethernet } from './ethernet.js';
+import { ipv4 } from './ipv4.js';
+import { udp } from './udp.js';
+import type { Protocol } from './types.js';
+
+/** Every protocol wirelens knows, outermost layers first. */
+export const PROTOCOLS: readonly Protocol<any, any>[] = [ethernet, ipv4, udp, data];
+
+/** Register every protocol and its bindings (no import side effects: call this, or bind your own). */
+export function registerDefaults(reg: Registry = new Registry()): Registry {
+  for (const p of PROTOCOLS) reg.add(p);
+  return reg;
+}
+
+export { data, ethernet, ipv4, udp };
