@@ -1,0 +1,182 @@
+/**
+ * Node.js entry points: read captures from a file path, a Readable stream or stdin in chunks
+ * (memory bounded by the largest record, whatever the file size), and write files atomically.
+ * All Node-specific code of src/capture lives here.
+ */
+import { open as fsOpen, rename, unlink, writeFile } from 'node:fs/promises';
+import { dirname, basename, join } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { Problem } from '../core/problem.js';
+import { CaptureParser, DONE, EVENT, NEED_MORE, RECORD } from './parser.js';
+import type { CaptureInfo, ReadOptions } from './reader.js';
+import type {
+  CaptureEvent,
+  CaptureFormat,
+  CaptureRecord,
+  InterfaceDescription,
+  PcapFileHeader,
+  SectionHeader,
+} from './types.js';
+
+export interface OpenOptions extends ReadOptions {
+  /** Read size for files (default 1 MiB). */
+  chunkSize?: number;
+}
+
+type Input = string | Readable | AsyncIterable<Uint8Array>;
+
+/**
+ * A capture being read from a file path ('-' = stdin), a Readable, or any async iterable of
+ * chunks. Iterate once: `for await (const rec of cap)` (packets) or `cap.events()`.
+ *
+ * Each record's `data` is a view into the reader's buffers, valid until the next record is read:
+ * copy it (`rec.data.slice()`) to keep it. File reads reuse a small pool of buffers.
+ */
+export class CaptureStream implements AsyncIterable<CaptureRecord>, CaptureInfo {
+  readonly parser: CaptureParser;
+  readonly blocks: CaptureEvent[] = [];
+  private readonly input: Input;
+  private readonly chunkSize: number;
+  private readonly pool: Uint8Array[] = [];
+  private started = false;
+
+  constructor(input: Input, options: OpenOptions = {}) {
+    this.input = input;
+    this.chunkSize = options.chunkSize ?? 1 << 20;
+    const pool = this.pool;
+    const size = this.chunkSize;
+    this.parser = new CaptureParser({
+      ...options,
+      onRelease: (chunk) => {
+        // Only whole read buffers of the standard size go back to the pool (file input).
+        if (typeof input === 'string' && input !== '-' && chunk.byteLength === size && chunk.byteOffset === 0 && pool.length < 4) {
+          pool.push(chunk);
+        }
+      },
+    });
+  }
+
+  get format(): CaptureFormat | undefined {
+    return this.parser.format;
+  }
+  get pcapHeader(): PcapFileHeader | undefined {
+    return this.parser.pcapHeader;
+  }
+  get sections(): readonly SectionHeader[] {
+    return this.parser.sections;
+  }
+  get interfaces(): readonly InterfaceDescription[] {
+    return this.parser.interfaces;
+  }
+  get problems(): readonly Problem[] {
+    return this.parser.problems;
+  }
+
+  /** The chunks of the input. */
+  private async *chunks(): AsyncGenerator<Uint8Array> {
+    if (this.started) throw new Error('a CaptureStream can be iterated once');
+    this.started = true;
+    const input = this.input;
+    if (typeof input === 'string' && input !== '-') {
+      const fh = await fsOpen(input, 'r');
+      try {
+        for (;;) {
+          const buf = this.pool.pop() ?? new Uint8Array(this.chunkSize);
+          // fill the whole buffer where possible (fewer chunks = fewer stitched records)
+          let n = 0;
+          while (n < buf.length) {
+            const { bytesRead } = await fh.read(buf, n, buf.length - n, null);
+            if (bytesRead === 0) break;
+            n += bytesRead;
+          }
+          if (n === 0) return;
+          yield n === buf.length ? buf : buf.subarray(0, n);
+          if (n < buf.length) return;
+        }
+      } finally {
+        await fh.close();
+      }
+    } else {
+      const src: AsyncIterable<Uint8Array | string> = input === '-' ? process.stdin : (input as AsyncIterable<Uint8Array>);
+      for await (const c of src) {
+        if (typeof c === 'string') throw new TypeError('capture stream yielded a string: open it without an encoding');
+        yield c;
+      }
+    }
+  }
+
+  /** Every event in file order; packets come as { kind: 'packet', record }. */
+  async *events(): AsyncGenerator<CaptureEvent> {
+    const p = this.parser;
+    const it = this.chunks();
+    for (;;) {
+      const s = p.next();
+      if (s === RECORD) yield { kind: 'packet', record: p.record! };
+      else if (s === EVENT) {
+        this.blocks.push(p.event!);
+        yield p.event!;
+      } else if (s === NEED_MORE) {
+        const r = await it.next();
+        if (r.done) p.end();
+        else p.push(r.value);
+      } else if (s === DONE) {
+        await it.return(undefined);
+        return;
+      }
+    }
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<CaptureRecord> {
+    const p = this.parser;
+    const it = this.chunks();
+    for (;;) {
+      const s = p.next();
+      if (s === RECORD) yield p.record!;
+      else if (s === EVENT) this.blocks.push(p.event!);
+      else if (s === NEED_MORE) {
+        const r = await it.next();
+        if (r.done) p.end();
+        else p.push(r.value);
+      } else {
+        await it.return(undefined);
+        return;
+      }
+    }
+  }
+}
+
+/** Open a capture: a file path, '-' for stdin, a Readable, or an async iterable of chunks. */
+export function openCapture(input: Input, options?: OpenOptions): CaptureStream {
+  return new CaptureStream(input, options);
+}
+
+/**
+ * Write a file atomically: write a temporary file next to it, then rename over the target.
+ * `data` may be one buffer or a list of chunks (written in order).
+ */
+export async function writeFileAtomic(path: string, data: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>): Promise<void> {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+  try {
+    if (data instanceof Uint8Array) {
+      await writeFile(tmp, data);
+    } else {
+      const fh = await fsOpen(tmp, 'w');
+      try {
+        for await (const chunk of data as AsyncIterable<Uint8Array>) await fh.write(chunk);
+      } finally {
+        await fh.close();
+      }
+    }
+    await rename(tmp, path);
+  } catch (e) {
+    await unlink(tmp).catch(() => undefined);
+    throw e;
+  }
+}
+
+/** Read a whole capture file into memory and return the bytes (for readCaptureFile / writeCaptureLike). */
+export async function readFileBytes(path: string): Promise<Uint8Array> {
+  const { readFile } = await import('node:fs/promises');
+  const b = await readFile(path);
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
