@@ -1,0 +1,21 @@
+/** wirelens: capture files, layered decoding and encoding, tshark-compatible inspection. Platform-neutral. */
+export * from './core/addr.js';
+export * from './core/checksum.js';
+export * from './core/bytes.js';
+export * from './core/problem.js';
+export * from './fields/types.js';
+export * from './fields/format.js';
+export { Dissector, decodeChain } from './dissect/dissect.js';
+export { Registry } from './dissect/registry.js';
+export { DEFAULT_PREFS, applyPref } from './dissect/prefs.js';
+export type { Prefs } from './dissect/prefs.js';
+export type { Frame } from './dissect/frame.js';
+export { protocolsPath } from './dissect/frame.js';
+export { PROTOCOLS, registerDefaults } from './protocols/index.js';
+export type { Binding, DecodeContext, DecodeResult, EncodeContext, Layer, Protocol } from './protocols/types.js';
+export * as craft from './craft/index.js';
+export { frameTree, walk, collect } from './inspect/tree.js';
+export { fieldsRow } from './inspect/fields.js';
+export { summaryColumns, summaryLine } from './inspect/summary.js';
+export { readCapture, readCaptureFile } from './capture/reader.js';
+export type { CaptureRecord } from './capture/types.js';
