@@ -9,7 +9,7 @@
  * Records read from one Uint8Array are views into it: they stay valid as long as the bytes do.
  */
 import type { Problem } from '../core/problem.js';
-import { CaptureParser, DONE, EVENT, NEED_MORE, RECORD, type ParserOptions } from './parser.js';
+import { CaptureParser, DONE, EVENT, NEED_MORE, RECORD, type ParserOptions, type Step } from './parser.js';
 import type {
   CaptureEvent,
   CaptureFormat,
@@ -37,10 +37,23 @@ export class CaptureReader implements Iterable<CaptureRecord>, CaptureInfo {
   readonly parser: CaptureParser;
   readonly blocks: CaptureEvent[] = [];
 
+  /** The first step, taken at construction so that `format` and the file header are known at once. */
+  private ahead: Step | undefined;
+
   constructor(bytes: Uint8Array, options: ReadOptions = {}) {
     this.parser = new CaptureParser(options);
     this.parser.push(bytes);
     this.parser.end();
+    this.ahead = this.parser.next();
+  }
+
+  private step(): Step {
+    const a = this.ahead;
+    if (a !== undefined) {
+      this.ahead = undefined;
+      return a;
+    }
+    return this.parser.next();
   }
 
   get format(): CaptureFormat | undefined {
@@ -63,7 +76,7 @@ export class CaptureReader implements Iterable<CaptureRecord>, CaptureInfo {
   nextRecord(): CaptureRecord | undefined {
     const p = this.parser;
     for (;;) {
-      const s = p.next();
+      const s = this.step();
       if (s === RECORD) return p.record;
       if (s === EVENT) {
         this.blocks.push(p.event!);
@@ -81,7 +94,7 @@ export class CaptureReader implements Iterable<CaptureRecord>, CaptureInfo {
   *events(): IterableIterator<CaptureEvent> {
     const p = this.parser;
     for (;;) {
-      const s = p.next();
+      const s = this.step();
       if (s === RECORD) yield { kind: 'packet', record: p.record! };
       else if (s === EVENT) {
         this.blocks.push(p.event!);
