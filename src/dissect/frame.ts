@@ -11,7 +11,7 @@ export const frameTable = defineFields(
     interface_id: { abbrev: 'frame.interface_id', name: 'Interface id', type: 'UINT32', base: 'DEC', desc: 'Which capture interface saw the packet (pcapng)' },
     encap_type: { abbrev: 'frame.encap_type', name: 'Encapsulation type', type: 'INT16', base: 'DEC', desc: 'The link-layer type of the capture interface' },
     time: { abbrev: 'frame.time', name: 'Arrival Time', type: 'ABSOLUTE_TIME', desc: 'When the packet was captured' },
-    time_epoch: { abbrev: 'frame.time_epoch', name: 'Epoch Time', type: 'ABSOLUTE_TIME', unit: ' seconds', desc: 'Capture time as seconds since 1970-01-01 00:00:00 UTC' },
+    time_epoch: { abbrev: 'frame.time_epoch', name: 'Epoch Time', type: 'RELATIVE_TIME', unit: ' seconds', desc: 'Capture time as seconds since 1970-01-01 00:00:00 UTC' },
     time_delta: { abbrev: 'frame.time_delta', name: 'Time delta from previous captured frame', type: 'RELATIVE_TIME', unit: ' seconds', desc: 'Time since the previous packet in the file' },
     time_delta_displayed: { abbrev: 'frame.time_delta_displayed', name: 'Time delta from previous displayed frame', type: 'RELATIVE_TIME', unit: ' seconds', desc: 'Time since the previous packet shown' },
     time_relative: { abbrev: 'frame.time_relative', name: 'Time since reference or first frame', type: 'RELATIVE_TIME', unit: ' seconds', desc: 'Time since the first packet in the file' },
