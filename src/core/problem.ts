@@ -28,6 +28,8 @@ export interface Problem {
   actual?: number | string;
   /** Which length set the limit that was hit (`ip.len`, `frame.cap_len`, ...). */
   limitedBy?: string;
+  /** Set when start/end refer to a reassembled buffer (`Frame.sources[source]`), not the captured frame. */
+  source?: number;
 }
 
 export function problem(

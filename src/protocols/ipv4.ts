@@ -321,7 +321,12 @@ export const ipv4 = defineProtocol<IPv4Value, IPv4Input>({
     }
     // Only the first fragment carries the upper-layer header; later fragments are data until reassembled.
     const next = v.frag_offset === 0 ? [{ table: 'ip.proto', key: v.proto }] : [];
-    return { value: v, headerEnd: Math.min(hdrEnd, pduEnd), end: pduEnd, next };
+    const headerEnd = Math.min(hdrEnd, pduEnd);
+    if (v.mf || v.frag_offset > 0) {
+      const fragment = { key: `ip ${v.src} ${v.dst} ${v.id} ${v.proto}`, offset: v.frag_offset * 8, more: v.mf, next: [{ table: 'ip.proto', key: v.proto }], pref: 'ip.defragment' as const };
+      return { value: v, headerEnd, end: pduEnd, next, fragment };
+    }
+    return { value: v, headerEnd, end: pduEnd, next };
   },
   tree(layer, ctx) {
     const b = ctx.frame;

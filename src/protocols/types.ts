@@ -23,8 +23,27 @@ export interface Layer<V = unknown> {
   readonly value: V;
   /** Pseudo-layer names tshark lists after this one in frame.protocols (e.g. `ethertype`). */
   readonly via?: string;
-  /** Layer-specific facts the dissector adds (e.g. reassembly notes). */
+  /** Layer-specific facts the dissector adds (reassembly, stream tracking): see `Protocol.stateful`. */
   readonly notes?: Record<string, unknown>;
+  /**
+   * Which bytes the offsets refer to: undefined for the captured frame, else an index into `Frame.sources`
+   * (a reassembled datagram or stream).
+   */
+  readonly source?: number;
+}
+
+/** A fragment of a datagram (IPv4 MF/offset, IPv6 fragment header): the dissector reassembles them. */
+export interface FragmentInfo {
+  /** Identifies the datagram: fragments with the same key belong together. */
+  readonly key: string;
+  /** Byte offset of this fragment's payload in the datagram. */
+  readonly offset: number;
+  /** More fragments follow (false on the last one). */
+  readonly more: boolean;
+  /** What decodes the reassembled payload. */
+  readonly next: readonly Binding[];
+  /** The preference that turns reassembly on (`ip.defragment`). */
+  readonly pref: 'ip.defragment' | 'ipv6.defragment';
 }
 
 export interface DecodeContext {
@@ -58,6 +77,8 @@ export interface DecodeResult<V> {
   readonly via?: string;
   /** The payload is a datagram quoted by an ICMP/ICMPv6 error: inner layers set `ctx.inError`. */
   readonly quoting?: boolean;
+  /** The payload [headerEnd, end) is a fragment of a larger datagram. */
+  readonly fragment?: FragmentInfo;
 }
 
 export interface TreeContext {
@@ -111,6 +132,15 @@ export interface Protocol<V, I = V> {
    * undefined (so they are recomputed after a change), inconsistent ones are kept verbatim.
    */
   toInput?(layer: Layer<V>, frame: Uint8Array): I;
+  /**
+   * Per-capture state across frames (TCP streams and relative sequence numbers, request/response matching):
+   * `create` is called once per Dissector, `track` once per layer of this protocol, in frame order; what it
+   * returns becomes `layer.notes` (read by tree() and summary()).
+   */
+  readonly stateful?: {
+    create(): unknown;
+    track(state: any, layer: Layer<V>, frame: { readonly number: number; readonly layers: readonly Layer[]; readonly data: Uint8Array }): Record<string, unknown> | undefined;
+  };
   /** For IP layers: the pseudo-header sum of a crafting input (see EncodeContext.pseudoHeaderSum). */
   pseudoHeaderSum?(input: I, protocol: number, length: number): number;
   /** For IP layers: the pseudo-header sum of a decoded layer, to verify an upper-layer checksum. */
