@@ -9,6 +9,8 @@ export interface Input {
   problems(): readonly Problem[];
   /** Decimals of the time column for a record (6 for µs, 9 for ns resolution). */
   tsDecimals(record?: CaptureRecord): number;
+  /** The interface a record came from, as the Frame section shows it (pcapng name and description). */
+  interfaceInfo(record: CaptureRecord): { pcapng: boolean; name?: string; description?: string };
 }
 
 async function readStdin(): Promise<Uint8Array> {
@@ -35,6 +37,15 @@ export async function openInput(path: string): Promise<Input | { error: string }
   return {
     records: reader,
     problems: () => reader.problems,
+    interfaceInfo: (record) => {
+      if (reader.format !== 'pcapng') return { pcapng: false };
+      const iface = reader.interfaces.find((i) => i.id === record.interfaceId && i.sectionIndex === (record.sectionIndex ?? 0));
+      return {
+        pcapng: true,
+        ...(iface?.name !== undefined ? { name: iface.name } : {}),
+        ...(iface?.description !== undefined ? { description: iface.description } : {}),
+      };
+    },
     tsDecimals: (record) => {
       if (reader.format === 'pcap') return reader.pcapHeader?.nanosecond ? 9 : 6;
       const iface = record

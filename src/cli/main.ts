@@ -6,6 +6,8 @@ import type { Prefs } from '../dissect/prefs.js';
 import { applyFieldsOption, DEFAULT_FIELDS_OPTIONS, fieldsRow } from '../inspect/fields.js';
 import type { FieldsOptions } from '../inspect/fields.js';
 import { summaryColumns, summaryLine } from '../inspect/summary.js';
+import { frameHexDump } from '../inspect/hexdump.js';
+import { frameDetail } from '../inspect/text.js';
 import { registerDefaults } from '../protocols/index.js';
 import { openInput } from './input.js';
 import { Output } from './output.js';
@@ -25,6 +27,7 @@ interface Options {
   fieldOpt: string[];
   verbose?: boolean;
   hex?: boolean;
+  only?: string;
   write?: string;
   writeFormat?: string;
 }
@@ -46,6 +49,7 @@ export function buildProgram(): Command {
     .option('-E, --field-opt <key=value>', 'fields options: header=y|n separator=/t|/s|c occurrence=f|l|a aggregator=c quote=d|s|n', collectList, [])
     .option('-V, --verbose', 'packet details tree')
     .option('-x, --hex', 'hex and ASCII dump of each packet')
+    .option('-O, --only <protocols>', 'details of these protocols only (others one line); implies -V  e.g. -O ip,udp')
     .option('-w, --write <file>', 'write packets to a capture file  e.g. -w out.pcapng')
     .addOption(new Option('-F, --write-format <format>', 'format for -w (default: from the extension)').choices(['pcap', 'pcapng', 'pcap-ns']))
     .addHelpText(
@@ -113,6 +117,8 @@ export async function main(argv: string[]): Promise<number> {
   const out = new Output();
   const dissector = new Dissector(registerDefaults(), { prefs });
   const names = new Set(opts.field);
+  const only = opts.only !== undefined ? new Set(opts.only.split(/[,\s]+/).filter(Boolean)) : undefined;
+  const verbose = !!opts.verbose || only !== undefined;
   if (format === 'fields' && fieldsOpts.header) out.line(opts.field.join(fieldsOpts.separator));
 
   let n = 0;
@@ -124,7 +130,11 @@ export async function main(argv: string[]): Promise<number> {
     } else {
       const frame = dissector.dissect(record);
       if (format === 'fields') out.line(fieldsRow(frame, prefs, opts.field, names, fieldsOpts));
-      else if (!opts.quiet) out.line(summaryLine(summaryColumns(frame, prefs, input.tsDecimals(record))));
+      else if (!opts.quiet && (verbose || opts.hex)) {
+        // tshark: the tree, a blank line, the hex dump, a blank line (no summary line with -V or -x).
+        if (verbose) for (const l of frameDetail(frame, prefs, { hex: !!opts.hex, ...(only ? { only } : {}) }, input.interfaceInfo(record)).concat('')) out.line(l);
+        if (opts.hex) for (const l of frameHexDump(frame.data, frame.sources).concat('')) out.line(l);
+      } else if (!opts.quiet) out.line(summaryLine(summaryColumns(frame, prefs, input.tsDecimals(record))));
     }
     if (out.full) await out.flush();
   }

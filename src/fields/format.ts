@@ -88,6 +88,9 @@ export function fieldText(def: FieldDef, value: FieldValue): string {
   return String(value);
 }
 
+/** Bytes a BYTES label shows before its ellipsis (tshark 4.0). */
+const BYTES_SHOWN = 36;
+
 /** The value part of a tree label: `64`, `UDP (17)`, `0x0000`, `Set`. */
 export function displayValue(def: FieldDef, value: FieldValue): string {
   if (value === null) return '';
@@ -96,7 +99,10 @@ export function displayValue(def: FieldDef, value: FieldValue): string {
     return value ? tfs[0] : tfs[1];
   }
   if (def.type === 'BYTES' || def.type === 'UINT_BYTES') {
-    return value instanceof Uint8Array ? (value.length ? toHex(value, 0, value.length) : '<MISSING>') : String(value);
+    if (!(value instanceof Uint8Array)) return String(value);
+    if (!value.length) return '<MISSING>';
+    // tshark's labels show at most 36 bytes, then an ellipsis (bytes_to_str, MAX_BYTE_STR_LEN).
+    return value.length > BYTES_SHOWN ? toHex(value, 0, BYTES_SHOWN) + '\u2026' : toHex(value, 0, value.length);
   }
   if (typeof value === 'number' || typeof value === 'bigint') {
     let num: string;
@@ -113,8 +119,7 @@ export function displayValue(def: FieldDef, value: FieldValue): string {
       default:
         num = value.toString();
     }
-    const name = def.strings?.[Number(value)];
-    if (name !== undefined) return `${name} (${num})`;
+    if (def.strings) return `${def.strings[Number(value)] ?? 'Unknown'} (${num})`;
     return def.unit ? num + def.unit : num;
   }
   if (typeof value === 'string') {
@@ -136,12 +141,21 @@ export function bitPattern(mask: number, bytes: number, raw: number): string {
   return s + ' = ';
 }
 
-/** The tree label of a node: `Time to Live: 64`, `0100 .... = Version: 4`. */
+/** True when a label already starts with a drawn bit pattern (`0100 .... = `). */
+const HAS_BITS = /^[01.]{4}( [01.]{4})* = /;
+
+/**
+ * The tree label of a node: `Time to Live: 64`, `0100 .... = Version: 4`. `containerRaw` is the value of the
+ * node's `len` bytes (big-endian): with it, a bit field's label is prefixed with its bit drawing, also when the node
+ * overrides its label with `text` (unless that text already draws the bits).
+ */
 export function nodeLabel(node: FieldNode, containerRaw?: number): string {
-  if (node.text !== undefined) return node.text;
   const def = node.def;
+  const bits =
+    node.bitmask !== undefined && containerRaw !== undefined && node.len > 0 && node.len <= 6
+      ? bitPattern(node.bitmask, node.len, containerRaw)
+      : '';
+  if (node.text !== undefined) return bits && !HAS_BITS.test(node.text) ? bits + node.text : node.text;
   if (def.type === 'PROTOCOL' || def.type === 'NONE') return def.name;
-  const prefix =
-    node.bitmask !== undefined && containerRaw !== undefined ? bitPattern(node.bitmask, node.len, containerRaw) : '';
-  return `${prefix}${def.name}: ${displayValue(def, node.value)}`;
+  return `${bits}${def.name}: ${displayValue(def, node.value)}`;
 }

@@ -1,0 +1,231 @@
+/**
+ * `-V` / `-O`: the packet details tree as tshark 4.0 prints it. Generic over FieldNode trees: protocol lines at
+ * column 0, fields indented 4 spaces per level, bit fields drawn (`0100 .... = Version: 4`), generated fields in
+ * `[...]`, hidden fields not shown. Also the Frame section (tshark's `frame` pseudo-protocol) with its Arrival Time in
+ * the local time zone, which the inspectors share (text, JSON, EK, --explain).
+ */
+import { readUint } from '../fields/compile.js';
+import { frameTable, protocolsPath, secText } from '../dissect/frame.js';
+import type { Frame } from '../dissect/frame.js';
+import type { Prefs } from '../dissect/prefs.js';
+import { nodeLabel } from '../fields/format.js';
+import { defineFields } from '../fields/types.js';
+import type { FieldNode } from '../fields/types.js';
+import { hexLines } from './hexdump.js';
+import { frameTree } from './tree.js';
+
+/**
+ * Frame fields tshark shows that src/dissect/frame.ts does not declare: declared once here (names from tshark's
+ * glossary), listed by the glossary with the frame table.
+ */
+export const frameExtraTable = defineFields(
+  { abbrev: 'frame', name: 'Frame', desc: 'One captured packet, as the capture file recorded it' },
+  {
+    offset_shift: { abbrev: 'frame.offset_shift', name: 'Time shift for this packet', type: 'RELATIVE_TIME', unit: ' seconds', desc: 'Time shift applied to the packet (wirelens never shifts: always 0)' },
+    section_number: { abbrev: 'frame.section_number', name: 'Section number', type: 'UINT32', base: 'DEC', desc: 'Which pcapng section (counted from 1) holds the packet' },
+    interface_name: { abbrev: 'frame.interface_name', name: 'Interface name', type: 'STRING', desc: 'Name of the capture interface (pcapng if_name)' },
+    interface_description: { abbrev: 'frame.interface_description', name: 'Interface description', type: 'STRING', desc: 'Description of the capture interface (pcapng if_description)' },
+  },
+);
+
+/** What the capture file says about the interface a record came from (pcapng), for the Frame section. */
+export interface InterfaceInfo {
+  /** True for pcapng files: tshark then shows the section and interface lines. */
+  readonly pcapng: boolean;
+  readonly name?: string;
+  readonly description?: string;
+}
+
+/** LINKTYPE_ -> [Wireshark WTAP_ENCAP number, tshark's name] for the `Encapsulation type` line. */
+const ENCAP: Readonly<Record<number, readonly [number, string]>> = {
+  0: [15, 'NULL/Loopback'],
+  1: [1, 'Ethernet'],
+  9: [4, 'PPP'],
+  12: [7, 'Raw IP'],
+  14: [7, 'Raw IP'],
+  101: [7, 'Raw IP'],
+  105: [20, 'IEEE 802.11 Wireless LAN'],
+  108: [15, 'OpenBSD loopback'],
+  113: [25, 'Linux cooked-mode capture v1'],
+  127: [23, 'IEEE 802.11 plus radiotap radio header'],
+  228: [129, 'Raw IPv4'],
+  229: [130, 'Raw IPv6'],
+  239: [141, 'NFLOG'],
+  276: [210, 'Linux cooked-mode capture v2'],
+};
+
+/** frame.encap_type as tshark numbers it (Wireshark's WTAP_ENCAP, not the LINKTYPE) and its display name. */
+export function encapType(linkType: number): { value: number; name: string } {
+  const e = ENCAP[linkType];
+  return e ? { value: e[0], name: e[1] } : { value: linkType, name: 'Unknown' };
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+function zoneName(d: Date): string {
+  try {
+    const parts = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(d);
+    const z = parts.find((p) => p.type === 'timeZoneName')?.value;
+    if (z) return z === 'GMT' && d.getTimezoneOffset() === 0 ? 'UTC' : z;
+  } catch {
+    // no Intl time zone data: fall through
+  }
+  const off = -d.getTimezoneOffset();
+  if (off === 0) return 'UTC';
+  const a = Math.abs(off);
+  return `GMT${off < 0 ? '-' : '+'}${Math.floor(a / 60)}${a % 60 ? ':' + String(a % 60).padStart(2, '0') : ''}`;
+}
+
+/**
+ * frame.time as tshark prints it: `May 30, 2013 22:45:17.270862000 UTC` in the local time zone (strftime
+ * `%b %e, %Y %H:%M:%S` + 9 fraction digits + `%Z`). Zone names come from Intl: exact for UTC and zones whose
+ * English abbreviation Intl knows (EDT, PST...); others print as `GMT+2` where tshark would print `CEST`.
+ */
+export function arrivalTime(sec: number, nsec: number): string {
+  const d = new Date(sec * 1000);
+  if (!Number.isFinite(d.getTime())) return 'Not representable';
+  const day = String(d.getDate()).padStart(2, ' ');
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `${MONTHS[d.getMonth()]} ${day}, ${d.getFullYear()} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(nsec).padStart(9, '0')} ${zoneName(d)}`;
+}
+
+/** frame.time in EK form: UTC, ISO 8601, fraction printed as tshark does (`%u` of the nanoseconds: no padding). */
+export function ekTime(sec: number, nsec: number): string {
+  const d = new Date(sec * 1000);
+  if (!Number.isFinite(d.getTime())) return `${sec}.${nsec}Z`;
+  return `${d.toISOString().slice(0, 19)}.${nsec}Z`;
+}
+
+/** Absolute times of the frame.time nodes built here (EK prints them in UTC, not as their text). */
+export const absoluteTimes = new WeakMap<FieldNode, { sec: number; nsec: number }>();
+
+/** The Frame section as tshark 4.0 shows it: label and children (the packet's record-level facts). */
+export function frameSection(frame: Frame, iface?: InterfaceInfo): FieldNode {
+  const f = frameTable.fields;
+  const x = frameExtraTable.fields;
+  const r = frame.record;
+  const cap = frame.data.length;
+  const nodes: FieldNode[] = [];
+  const pcapng = iface?.pcapng ?? (r.source === 'epb' || r.source === 'spb' || r.source === 'pb');
+  if (pcapng && r.source !== 'custom') {
+    nodes.push({ def: x.section_number, start: 0, len: 0, value: (r.sectionIndex ?? 0) + 1 });
+    const ifChildren: FieldNode[] = [];
+    if (iface?.name !== undefined) ifChildren.push({ def: x.interface_name, start: 0, len: 0, value: iface.name });
+    if (iface?.description !== undefined) ifChildren.push({ def: x.interface_description, start: 0, len: 0, value: iface.description });
+    const shown = iface?.name ?? iface?.description;
+    nodes.push({
+      def: f.interface_id,
+      start: 0,
+      len: 0,
+      value: r.interfaceId,
+      text: `Interface id: ${r.interfaceId}${shown !== undefined ? ` (${shown})` : ''}`,
+      ...(ifChildren.length ? { children: ifChildren } : {}),
+    });
+  }
+  const enc = encapType(r.linkType);
+  nodes.push({ def: f.encap_type, start: 0, len: 0, value: enc.value, text: `Encapsulation type: ${enc.name} (${enc.value})` });
+  if (r.hasTimestamp !== false) {
+    const at = arrivalTime(r.tsSec, r.tsNsec);
+    const timeNode: FieldNode = { def: f.time, start: 0, len: 0, value: at, text: `Arrival Time: ${at}` };
+    absoluteTimes.set(timeNode, { sec: r.tsSec, nsec: r.tsNsec });
+    nodes.push(timeNode);
+    nodes.push({ def: x.offset_shift, start: 0, len: 0, value: secText(0, 0), generated: true, text: `[Time shift for this packet: ${secText(0, 0)} seconds]` });
+    const epoch = secText(r.tsSec, r.tsNsec);
+    nodes.push({ def: f.time_epoch, start: 0, len: 0, value: epoch, text: `Epoch Time: ${epoch} seconds` });
+    const rel = (def: typeof f.time_delta, s: number, n: number): void => {
+      const t = secText(s, n);
+      nodes.push({ def, start: 0, len: 0, value: t, generated: true, text: `[${def.name}: ${t} seconds]` });
+    };
+    rel(f.time_delta, frame.deltaSec, frame.deltaNsec);
+    rel(f.time_delta_displayed, frame.deltaSec, frame.deltaNsec);
+    rel(f.time_relative, frame.relSec, frame.relNsec);
+  }
+  nodes.push({ def: f.number, start: 0, len: 0, value: frame.number });
+  nodes.push({ def: f.len, start: 0, len: 0, value: r.origLen, text: `Frame Length: ${r.origLen} bytes (${r.origLen * 8} bits)` });
+  nodes.push({ def: f.cap_len, start: 0, len: 0, value: cap, text: `Capture Length: ${cap} bytes (${cap * 8} bits)` });
+  nodes.push({ def: f.marked, start: 0, len: 0, value: false, generated: true, text: '[Frame is marked: False]' });
+  nodes.push({ def: f.ignored, start: 0, len: 0, value: false, generated: true, text: '[Frame is ignored: False]' });
+  nodes.push({ def: f.protocols, start: 0, len: 0, value: protocolsPath(frame), generated: true, text: `[Protocols in frame: ${protocolsPath(frame)}]` });
+  let label = `Frame ${frame.number}: ${r.origLen} bytes on wire (${r.origLen * 8} bits), ${cap} bytes captured (${cap * 8} bits)`;
+  if (pcapng && r.source !== 'custom') label += ` on interface ${iface?.name ?? iface?.description ?? r.interfaceId}, id ${r.interfaceId}`;
+  return { def: frameTable.proto, start: 0, len: cap, value: null, text: label, children: nodes };
+}
+
+/** The frame's tree as the inspectors show it: frameTree with tshark's Frame section in front. */
+export function displayTree(frame: Frame, prefs: Prefs, iface?: InterfaceInfo): FieldNode[] {
+  const tree = frameTree(frame, prefs);
+  tree[0] = frameSection(frame, iface);
+  return tree;
+}
+
+/** The big-endian value of a node's bytes, for drawing its bits (undefined when not captured or too wide). */
+export function containerValue(node: FieldNode, data: Uint8Array): number | undefined {
+  if (node.bitmask === undefined || node.len < 1 || node.len > 6 || node.start < 0 || node.start + node.len > data.length) return undefined;
+  return readUint(data, node.start, node.len);
+}
+
+/** tshark's label length limit (ITEM_LABEL_LENGTH - 1 bytes); longer labels are cut and marked. */
+const LABEL_MAX = 239;
+
+function clip(label: string): string {
+  if (label.length <= LABEL_MAX) return label;
+  // tshark 4.0 (label_mark_truncated): `[truncated] ` in front, the label cut to fit.
+  return '[truncated] ' + label.slice(0, LABEL_MAX - 12);
+}
+
+/** The -V line of a node, without indentation: label, bit drawing, `[...]` for generated fields. */
+export function lineOf(node: FieldNode, data: Uint8Array): string {
+  let label = nodeLabel(node, containerValue(node, data));
+  if (node.generated && !label.startsWith('[')) label = `[${label}]`;
+  return clip(label);
+}
+
+/** True for the node of the `data` pseudo-protocol (tshark dumps its bytes under -V without -x). */
+export function isDataNode(node: FieldNode): boolean {
+  return node.def.abbrev === 'data' && node.def.type === 'PROTOCOL';
+}
+
+export interface DetailOptions {
+  /** -O: protocols shown expanded; others as their one line. Undefined: all expanded. */
+  readonly only?: ReadonlySet<string>;
+  /** -x is on too: `data` layers are not dumped inside the tree (the whole frame is dumped after it). */
+  readonly hex?: boolean;
+}
+
+/**
+ * The bytes each top-level node's offsets refer to: the frame for the Frame node and for layers decoded from the
+ * captured bytes, the reassembled buffer (Frame.sources) for layers decoded from one. `tree` is a frameTree /
+ * displayTree: the Frame node, one node per layer, then the expert indicators.
+ */
+export function topBytes(frame: Frame, tree: readonly FieldNode[]): Uint8Array[] {
+  return tree.map((_, i) => {
+    const layer = i > 0 ? frame.layers[i - 1] : undefined;
+    if (!layer || layer.source === undefined) return frame.data;
+    return frame.sources?.[layer.source]?.data ?? frame.data;
+  });
+}
+
+/** The detail lines of a frame's tree (no trailing blank line). `bytes[i]`: the bytes of top-level node i. */
+export function detailLines(tree: readonly FieldNode[], bytes: readonly Uint8Array[], opts: DetailOptions = {}): string[] {
+  const out: string[] = [];
+  const visit = (nodes: readonly FieldNode[], level: number, data: Uint8Array): void => {
+    for (const n of nodes) {
+      if (n.hidden) continue;
+      out.push('    '.repeat(level) + lineOf(n, data));
+      if (level === 0 && opts.only && !opts.only.has(n.def.abbrev)) continue;
+      if (isDataNode(n) && !opts.hex && n.len > 0) {
+        out.push('');
+        for (const l of hexLines(data, n.start, Math.min(data.length, n.start + n.len))) out.push(l);
+      }
+      if (n.children && n.children.length) visit(n.children, level + 1, data);
+    }
+  };
+  tree.forEach((n, i) => visit([n], 0, bytes[i] ?? bytes[0] ?? new Uint8Array(0)));
+  return out;
+}
+
+/** The whole -V text of one frame (lines, without the blank line tshark prints after each packet). */
+export function frameDetail(frame: Frame, prefs: Prefs, opts: DetailOptions = {}, iface?: InterfaceInfo): string[] {
+  const tree = displayTree(frame, prefs, iface);
+  return detailLines(tree, topBytes(frame, tree), opts);
+}
