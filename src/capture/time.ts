@@ -145,12 +145,13 @@ export function compareTime(aSec: number, aNsec: number, bSec: number, bNsec: nu
 
 /**
  * Encode seconds + nanoseconds as a 64-bit count in `units` per second, returned as [high, low].
- * Exact (BigInt) — used by the writers; sub-unit nanoseconds are truncated.
+ * Exact (BigInt) — used by the writers; sub-unit nanoseconds are truncated. Throws a RangeError
+ * when the count would be negative or beyond 64 bits.
  */
 export function joinTimestamp(sec: number, nsec: number, units: bigint, tsOffset = 0n): [number, number] {
   const s = BigInt(sec) - tsOffset;
-  let ts = s * units + (BigInt(nsec) * units) / 1_000_000_000n;
-  ts &= U64_MAX;
+  const ts = s * units + (BigInt(nsec) * units) / 1_000_000_000n;
+  if (ts < 0n || ts > U64_MAX) throw new RangeError(`time ${sec}.${nsec} is not representable at ${units} units per second with offset ${tsOffset}`);
   return [Number(ts >> 32n), Number(ts & 0xffffffffn)];
 }
 

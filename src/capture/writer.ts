@@ -116,6 +116,7 @@ export class PcapWriter {
     this.le = options.littleEndian ?? true;
     this.nano = options.nanosecond ?? false;
     this.modified = options.modified ?? false;
+    if (this.modified && this.nano) throw new EncodeError('nanosecond', 'modified pcap has microsecond timestamps only');
     if (options.linkTypeField === undefined) {
       if (!Number.isInteger(options.linkType) || options.linkType < 0 || options.linkType > 0xffff) {
         throw new EncodeError('linkType', `${options.linkType} is not a 16-bit link type`);
@@ -515,7 +516,13 @@ export class PcapngWriter {
     if (!iface) throw new EncodeError('interfaceId', `interface ${id} not defined (${this.ifaces.length} interfaces)`);
     checkNsec(p.tsNsec);
     if (!Number.isInteger(p.tsSec)) throw new EncodeError('tsSec', `${p.tsSec} is not an integer`);
-    const [hi, lo] = joinTimestamp(p.tsSec, p.tsNsec, iface.units, iface.tsOffset);
+    let hi: number;
+    let lo: number;
+    try {
+      [hi, lo] = joinTimestamp(p.tsSec, p.tsNsec, iface.units, iface.tsOffset);
+    } catch (e) {
+      throw new EncodeError('tsSec', (e as Error).message);
+    }
     const list: OptionInput[] = [];
     for (const c of p.comments ?? []) list.push({ code: OPT_COMMENT, value: c });
     if (p.flags !== undefined) {
