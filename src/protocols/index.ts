@@ -1,6 +1,7 @@
 /** All protocols, and the explicit call that fills a registry's dispatch tables with them. */
 import { Registry } from '../dissect/registry.js';
 import { data } from './data.js';
+import { dhcp } from './dhcp/index.js';
 import { ethernet } from './ethernet.js';
 import { ipv4 } from './ipv4.js';
 import { ah, esp, ipv6 } from './ipv6.js';
@@ -8,7 +9,7 @@ import { udp } from './udp.js';
 import type { Protocol } from './types.js';
 
 /** Every protocol wirelens knows, outermost layers first. */
-export const PROTOCOLS: readonly Protocol<any, any>[] = [ethernet, ipv4, ipv6, ah, esp, udp, data];
+export const PROTOCOLS: readonly Protocol<any, any>[] = [ethernet, ipv4, ipv6, ah, esp, udp, dhcp, data];
 
 /** Register every protocol and its bindings (no import side effects: call this, or bind your own). */
 export function registerDefaults(reg: Registry = new Registry()): Registry {
@@ -18,3 +19,4 @@ export function registerDefaults(reg: Registry = new Registry()): Registry {
 
 export { data, ethernet, ipv4, udp };
 export { ah, esp, ipv6 };
+export { dhcp };
