@@ -8,6 +8,7 @@ import type { FieldsOptions } from '../inspect/fields.js';
 import { summaryColumns, summaryLine } from '../inspect/summary.js';
 import { frameHexDump } from '../inspect/hexdump.js';
 import { frameDetail } from '../inspect/text.js';
+import { JsonWriter, packetEk } from '../inspect/json.js';
 import { registerDefaults } from '../protocols/index.js';
 import { openInput } from './input.js';
 import { Output } from './output.js';
@@ -28,6 +29,8 @@ interface Options {
   verbose?: boolean;
   hex?: boolean;
   only?: string;
+  jsonFilter?: string;
+  jsonFilterChildren?: string;
   write?: string;
   writeFormat?: string;
 }
@@ -49,6 +52,8 @@ export function buildProgram(): Command {
     .option('-E, --field-opt <key=value>', 'fields options: header=y|n separator=/t|/s|c occurrence=f|l|a aggregator=c quote=d|s|n', collectList, [])
     .option('-V, --verbose', 'packet details tree')
     .option('-x, --hex', 'hex and ASCII dump of each packet')
+    .option('-j, --json-filter <names>', 'json/ek: write only these protocols and fields (space or comma separated)  e.g. -j "ip udp"')
+    .option('-J, --json-filter-children <names>', 'like -j, with everything under a listed name  e.g. -J dns')
     .option('-O, --only <protocols>', 'details of these protocols only (others one line); implies -V  e.g. -O ip,udp')
     .option('-w, --write <file>', 'write packets to a capture file  e.g. -w out.pcapng')
     .addOption(new Option('-F, --write-format <format>', 'format for -w (default: from the extension)').choices(['pcap', 'pcapng', 'pcap-ns']))
@@ -119,6 +124,13 @@ export async function main(argv: string[]): Promise<number> {
   const names = new Set(opts.field);
   const only = opts.only !== undefined ? new Set(opts.only.split(/[,\s]+/).filter(Boolean)) : undefined;
   const verbose = !!opts.verbose || only !== undefined;
+  const jsonNames = opts.jsonFilterChildren ?? opts.jsonFilter;
+  const jsonOpts = {
+    hex: !!opts.hex,
+    ...(jsonNames !== undefined ? { filter: new Set(jsonNames.split(/[,\s]+/).filter(Boolean)) } : {}),
+    includeChildren: opts.jsonFilterChildren !== undefined,
+  };
+  const json = format === 'json' ? new JsonWriter(jsonOpts) : undefined;
   if (format === 'fields' && fieldsOpts.header) out.line(opts.field.join(fieldsOpts.separator));
 
   let n = 0;
@@ -130,6 +142,8 @@ export async function main(argv: string[]): Promise<number> {
     } else {
       const frame = dissector.dissect(record);
       if (format === 'fields') out.line(fieldsRow(frame, prefs, opts.field, names, fieldsOpts));
+      else if (json) for (const l of json.packet(frame, prefs, input.interfaceInfo(record))) out.line(l);
+      else if (format === 'ek') for (const l of packetEk(frame, prefs, jsonOpts, input.interfaceInfo(record))) out.line(l);
       else if (!opts.quiet && (verbose || opts.hex)) {
         // tshark: the tree, a blank line, the hex dump, a blank line (no summary line with -V or -x).
         if (verbose) for (const l of frameDetail(frame, prefs, { hex: !!opts.hex, ...(only ? { only } : {}) }, input.interfaceInfo(record)).concat('')) out.line(l);
@@ -138,6 +152,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (out.full) await out.flush();
   }
+  if (json) for (const l of json.end()) out.line(l);
   await out.flush();
   const problems = input.problems();
   for (const p of problems) process.stderr.write(`wirelens: ${file}: ${p.message} (at byte ${p.start})\n`);
