@@ -216,7 +216,7 @@ describe('every prefix of each fixture: complete records, then a truncation repo
       const full = readCaptureFile(bytes);
       const ends = recordEnds(bytes, full);
       const bounds = boundaries(bytes, full);
-      if (bytes.length <= 6000) {
+      if (bytes.length <= 3000) {
         for (let cut = 0; cut < bytes.length; cut++) checkPrefix(bytes, full, ends, bounds, cut);
       } else {
         // big fixtures: every boundary +-1, plus random cuts
