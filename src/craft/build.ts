@@ -6,6 +6,7 @@
 import type { Frame } from '../dissect/frame.js';
 import { bytesEqual } from '../core/bytes.js';
 import { EncodeError } from '../core/problem.js';
+import { data } from '../protocols/data.js';
 import type { EncodeContext, Layer, Protocol } from '../protocols/types.js';
 
 /** One layer to build: a protocol and its crafting input. */
@@ -61,9 +62,16 @@ function buildWithGaps(layers: readonly CraftLayer[], payload: Uint8Array, gaps?
 /** The crafting layers that rebuild a decoded frame (each layer's `toInput`); null if a layer cannot. */
 export function frameToLayers(frame: Pick<Frame, 'layers' | 'data'>): CraftLayer[] | null {
   const out: CraftLayer[] = [];
-  for (const l of frame.layers) {
+  // Only the layers over the captured bytes: upper layers decoded from a reassembled datagram belong to it.
+  const own = frame.layers.filter((l) => l.source === undefined);
+  for (const l of own) {
     if (!l.proto.toInput || !l.proto.encode) return null;
     out.push({ proto: l.proto, input: l.proto.toInput(l, frame.data) });
+  }
+  // A fragment's payload went to reassembly: it is re-emitted as raw bytes.
+  const last = own[own.length - 1];
+  if (last && own.length < frame.layers.length && last.headerEnd < last.end) {
+    out.push({ proto: data, input: { data: frame.data.subarray(last.headerEnd, last.end) } });
   }
   return out;
 }
@@ -91,8 +99,9 @@ export function rebuild(
   const tail = first && first.end < frame.data.length ? frame.data.subarray(first.end) : EMPTY;
   const head = first && first.start > 0 ? frame.data.subarray(0, first.start) : EMPTY;
   // Bytes between an inner PDU's end and its outer layer's end that the outer layer does not keep itself.
-  const gaps = frame.layers.map((l, i) => {
-    const inner = frame.layers[i + 1];
+  const own = frame.layers.filter((l) => l.source === undefined);
+  const gaps = own.map((l, i) => {
+    const inner = own[i + 1];
     if (!inner || l.proto.complete || inner.end >= l.end) return undefined;
     return frame.data.subarray(inner.end, l.end);
   });

@@ -2,20 +2,36 @@
 import type { CaptureRecord } from '../capture/types.js';
 import { problem } from '../core/problem.js';
 import type { Problem } from '../core/problem.js';
-import type { DecodeContext, Layer, Protocol } from '../protocols/types.js';
+import type { DecodeContext, FragmentInfo, Layer, Protocol } from '../protocols/types.js';
 import { DEFAULT_PREFS } from './prefs.js';
 import type { Prefs } from './prefs.js';
 import type { Frame } from './frame.js';
 import type { Registry } from './registry.js';
+import { DEFAULT_REASSEMBLY_LIMITS, Reassembler } from './reassembly.js';
+import type { ReassemblyLimits } from './reassembly.js';
 
 /** Upper bound on layers per frame (tunnels inside tunnels): beyond it the rest is data. */
 export const MAX_LAYERS = 64;
 
 export interface DissectorOptions {
   prefs?: Partial<Prefs>;
+  reassembly?: Partial<ReassemblyLimits>;
 }
 
-/** Per-capture dissection state: frame numbering, times, (later) reassembly and TCP stream tracking. */
+/** What one decoding pass over a frame shares. */
+interface Chain {
+  readonly registry: Registry;
+  readonly prefs: Prefs;
+  readonly layers: Layer[];
+  readonly problems: Problem[];
+  readonly wireLen: number;
+  readonly fcsLen: number;
+  readonly sources: { name: string; data: Uint8Array }[];
+  /** Called for a fragment when its reassembly preference is on: the datagram when complete, else undefined. */
+  readonly fragment?: (f: FragmentInfo, bytes: Uint8Array, at: { start: number; end: number; source: number | undefined }) => Uint8Array | undefined;
+}
+
+/** Per-capture dissection state: frame numbering, times, reassembly and per-protocol tracking. */
 export class Dissector {
   readonly prefs: Prefs;
   private count = 0;
@@ -23,12 +39,15 @@ export class Dissector {
   private firstNsec = 0;
   private prevSec = 0;
   private prevNsec = 0;
+  readonly reassembler: Reassembler;
+  private readonly states = new Map<Protocol<any, any>, unknown>();
 
   constructor(
     readonly registry: Registry,
     opts: DissectorOptions = {},
   ) {
     this.prefs = { ...DEFAULT_PREFS, ...opts.prefs };
+    this.reassembler = new Reassembler({ ...DEFAULT_REASSEMBLY_LIMITS, ...opts.reassembly });
   }
 
   dissect(record: CaptureRecord): Frame {
@@ -42,16 +61,63 @@ export class Dissector {
     this.prevSec = record.tsSec;
     this.prevNsec = record.tsNsec;
     const data = record.data;
-    const layers: Layer[] = [];
-    const problems: Problem[] = [];
+    const chain: Chain = {
+      registry: this.registry,
+      prefs: this.prefs,
+      layers: [],
+      problems: [],
+      wireLen: record.origLen,
+      fcsLen: record.fcsLen ?? 0,
+      sources: [],
+      fragment: (f, bytes, at) => {
+        const evictedBefore = this.reassembler.evicted;
+        const r = this.reassembler.add(f.key, f.offset, f.more, bytes, number, record.tsSec);
+        if (this.reassembler.evicted > evictedBefore) {
+          chain.problems.push(
+            problem('frame', 'reassembly-limit', at.start, at.end, `reassembly limits reached: ${this.reassembler.evicted - evictedBefore} incomplete datagram(s) dropped`, at.source === undefined ? {} : { source: at.source }),
+          );
+        }
+        if (r.status === 'dropped') {
+          chain.problems.push(problem('frame', 'reassembly-limit', at.start, at.end, `fragment not reassembled: ${r.reason}`, at.source === undefined ? {} : { source: at.source }));
+          return undefined;
+        }
+        return r.status === 'complete' ? r.data : undefined;
+      },
+    };
     const first = this.registry.lookup('linktype', record.linkType);
-    if (first) {
-      decodeChain(this.registry, first, data, 0, data.length, layers, problems, this.prefs, record.origLen, record.fcsLen ?? 0, false);
-    } else if (data.length > 0) {
-      problems.push(problem('frame', 'unsupported', 0, data.length, `link type ${record.linkType} is not supported`));
-      decodeData(this.registry, data, 0, data.length, layers, problems, this.prefs, record.origLen);
+    if (first) decodeChain(chain, first, data, 0, data.length, false, undefined);
+    else if (data.length > 0) {
+      chain.problems.push(problem('frame', 'unsupported', 0, data.length, `link type ${record.linkType} is not supported`));
+      decodeData(chain, data, 0, data.length, undefined);
     }
-    return { number, record, data, layers, problems, relSec, relNsec, deltaSec, deltaNsec };
+    const frame: Frame = {
+      number,
+      record,
+      data,
+      layers: chain.layers,
+      problems: chain.problems,
+      relSec,
+      relNsec,
+      deltaSec,
+      deltaNsec,
+      ...(chain.sources.length ? { sources: chain.sources } : {}),
+    };
+    this.track(frame);
+    return frame;
+  }
+
+  /** Per-protocol state across frames (TCP streams...): each stateful protocol annotates its layers. */
+  private track(frame: Frame): void {
+    const layers = frame.layers;
+    for (let i = 0; i < layers.length; i++) {
+      const l = layers[i]!;
+      const st = l.proto.stateful;
+      if (!st) continue;
+      let state = this.states.get(l.proto);
+      if (state === undefined) this.states.set(l.proto, (state = st.create()));
+      const notes = st.track(state, l, frame);
+      if (notes) layers[i] = { ...l, notes: { ...l.notes, ...notes } };
+    }
   }
 }
 
@@ -68,80 +134,91 @@ function diff(s1: number, n1: number, s0: number, n0: number): [number, number] 
   return [s, n];
 }
 
-function decodeData(
-  registry: Registry,
-  data: Uint8Array,
-  start: number,
-  end: number,
-  layers: Layer[],
-  problems: Problem[],
-  prefs: Prefs,
-  wireLen: number,
-): void {
-  const dataProto = registry.protocol('data');
+function decodeData(chain: Chain, data: Uint8Array, start: number, end: number, source: number | undefined): void {
+  const dataProto = chain.registry.protocol('data');
   if (!dataProto || start >= end) return;
-  const ctx: DecodeContext = { frame: data, layers, problems, prefs, wireLen, fcsLen: 0, inError: false };
+  const ctx: DecodeContext = { frame: data, layers: chain.layers, problems: chain.problems, prefs: chain.prefs, wireLen: chain.wireLen, fcsLen: 0, inError: false };
   const r = dataProto.decode(data, start, end, ctx);
-  layers.push({ proto: dataProto, start, headerEnd: r.headerEnd, end: r.end, value: r.value });
+  chain.layers.push({ proto: dataProto, start, headerEnd: r.headerEnd, end: r.end, value: r.value, bytes: data, ...(source !== undefined ? { source } : {}) });
 }
 
 /**
- * Decode `proto` at [start, end) and whatever its payload dispatches to, appending layers. Exported so that
- * reassembly can decode a reassembled datagram's upper layers with the same loop.
+ * Decode `proto` at [start, end) of `data` and whatever its payload dispatches to, appending layers.
+ * `source` says which buffer `data` is (undefined: the captured frame).
  */
-export function decodeChain(
-  registry: Registry,
+function decodeChain(
+  chain: Chain,
   proto: Protocol<any, any>,
   data: Uint8Array,
   start: number,
   end: number,
-  layers: Layer[],
-  problems: Problem[],
-  prefs: Prefs,
-  wireLen: number,
-  fcsLen: number,
   inError: boolean,
+  source: number | undefined,
 ): void {
+  const { layers, registry } = chain;
   const chainStart = layers.length;
+  const firstProblem = chain.problems.length;
   let cur: Protocol<any, any> | undefined = proto;
-  let ctx: DecodeContext = { frame: data, layers, problems, prefs, wireLen, fcsLen, inError };
+  // A reassembled buffer is not cut by the snaplen: its whole length is "on the wire".
+  const wireLen = source === undefined ? chain.wireLen : data.length;
+  let ctx: DecodeContext = { frame: data, layers, problems: chain.problems, prefs: chain.prefs, wireLen, fcsLen: source === undefined ? chain.fcsLen : 0, inError };
   while (cur) {
     if (layers.length >= MAX_LAYERS) {
-      problems.push(problem(cur.name, 'unsupported', start, end, `more than ${MAX_LAYERS} layers; the rest is data`));
-      decodeData(registry, data, start, end, layers, problems, prefs, wireLen);
+      chain.problems.push(problem(cur.name, 'unsupported', start, end, `more than ${MAX_LAYERS} layers; the rest is data`));
+      decodeData(chain, data, start, end, source);
       break;
     }
     const r = cur.decode(data, start, end, ctx);
     const headerEnd = Math.min(Math.max(r.headerEnd, start), end);
     const pduEnd = Math.min(Math.max(r.end, headerEnd), end);
-    layers.push({ proto: cur, start, headerEnd, end: pduEnd, value: r.value, ...(r.via ? { via: r.via } : {}) });
+    layers.push({ proto: cur, start, headerEnd, end: pduEnd, value: r.value, bytes: data, ...(r.via ? { via: r.via } : {}), ...(source !== undefined ? { source } : {}) });
     if (r.quoting && !ctx.inError) ctx = { ...ctx, inError: true };
-    let next: Protocol<any, any> | undefined;
-    for (const cand of r.next ?? []) {
-      next = registry.resolve(cand);
-      if (next) break;
+    if (r.fragment && chain.fragment && chain.prefs[r.fragment.pref] && !ctx.inError) {
+      // Fragments are reassembled; the upper layers are decoded on the frame that completes the datagram.
+      const whole = chain.fragment(r.fragment, data.subarray(headerEnd, pduEnd), { start: headerEnd, end: pduEnd, source });
+      if (whole === undefined) {
+        decodeData(chain, data, headerEnd, pduEnd, source);
+      } else {
+        const index = chain.sources.push({ name: `Reassembled ${cur.shortName ?? cur.name}`, data: whole }) - 1;
+        layers[layers.length - 1] = { ...layers[layers.length - 1]!, notes: { reassembled: index } };
+        const next = resolve(registry, r.fragment.next);
+        if (next) decodeChain(chain, next, whole, 0, whole.length, false, index);
+        else decodeData(chain, whole, 0, whole.length, index);
+      }
+      break;
     }
+    const next = resolve(registry, r.next ?? []);
     if (headerEnd >= pduEnd) break;
     if (!next) {
-      decodeData(registry, data, headerEnd, pduEnd, layers, problems, prefs, wireLen);
+      decodeData(chain, data, headerEnd, pduEnd, source);
       break;
     }
     cur = next;
     start = headerEnd;
     end = pduEnd;
   }
+  // Problems found in a reassembled buffer say so.
+  if (source !== undefined) {
+    for (let i = firstProblem; i < chain.problems.length; i++) {
+      const p = chain.problems[i]!;
+      if (p.source === undefined) chain.problems[i] = { ...p, source };
+    }
+  }
   // Let each layer see where its inner layers stopped (trailers, padding), innermost first.
   for (let i = layers.length - 1; i >= chainStart; i--) {
     const l = layers[i]!;
     if (!l.proto.complete) continue;
     const inner = layers[i + 1];
-    const innerEnd = inner ? innerExtent(layers, i + 1) : l.headerEnd;
+    const innerEnd = inner && inner.source === l.source ? inner.end : l.headerEnd;
     const value = l.proto.complete(l, innerEnd, ctx);
     if (value !== l.value) layers[i] = { ...l, value };
   }
 }
 
-/** End of the bytes claimed by layer `i` and the layers after it (the furthest PDU end). */
-function innerExtent(layers: readonly Layer[], i: number): number {
-  return layers[i]!.end;
+function resolve(registry: Registry, cands: readonly (import('../protocols/types.js').Binding | { readonly proto: string })[]): Protocol<any, any> | undefined {
+  for (const c of cands) {
+    const p = registry.resolve(c);
+    if (p) return p;
+  }
+  return undefined;
 }

@@ -12,7 +12,8 @@ export function frameTree(frame: Frame, prefs: Prefs): FieldNode[] {
     { def: frameTable.proto, start: 0, len: frame.data.length, value: null, text: frameLabel(frame), children: frameNodes(frame) },
   ];
   frame.layers.forEach((layer, index) => {
-    const ctx: TreeContext = { frame: frame.data, layers: frame.layers, index, prefs };
+    const bytes = layer.source === undefined ? frame.data : (frame.sources?.[layer.source]?.data ?? frame.data);
+    const ctx: TreeContext = { frame: bytes, layers: frame.layers, index, prefs };
     const p = layer.proto;
     out.push({
       def: p.table.proto,

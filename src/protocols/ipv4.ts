@@ -573,11 +573,16 @@ export const ipv4 = defineProtocol<IPv4Value, IPv4Input>({
       }
       pduEnd = end;
     }
-    // Only the first fragment carries the upper-layer header; with reassembly on, fragments wait for the rest.
-    let next: { table: string; key: number }[] = [{ table: 'ip.proto', key: v.proto }];
-    if (v.frag_offset !== 0) next = [];
-    else if (v.mf && ctx.prefs['ip.defragment'] && !ctx.inError) next = [];
-    return { value: v, headerEnd: Math.min(hdrEnd, pduEnd), end: pduEnd, next };
+    // Only the first fragment carries the upper-layer header. With ip.defragment on, the dissector
+    // (src/dissect/dissect.ts) reassembles the datagram from `fragment` and decodes the upper layers on the
+    // frame that completes it; with it off, the first fragment is decoded as far as its bytes go.
+    const next: { table: string; key: number }[] = v.frag_offset === 0 ? [{ table: 'ip.proto', key: v.proto }] : [];
+    const headerEnd = Math.min(hdrEnd, pduEnd);
+    if (fragmented(v)) {
+      const fragment = { key: `ip ${v.src} ${v.dst} ${v.id} ${v.proto}`, offset: v.frag_offset * 8, more: v.mf, next: [{ table: 'ip.proto', key: v.proto }], pref: 'ip.defragment' as const };
+      return { value: v, headerEnd, end: pduEnd, next, fragment };
+    }
+    return { value: v, headerEnd, end: pduEnd, next };
   },
   tree(layer, ctx) {
     const b = ctx.frame;

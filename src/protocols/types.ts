@@ -30,6 +30,8 @@ export interface Layer<V = unknown> {
    * (a reassembled datagram or stream).
    */
   readonly source?: number;
+  /** The buffer the offsets refer to (the captured frame, or the reassembled data of `source`). */
+  readonly bytes?: Uint8Array;
 }
 
 /** A fragment of a datagram (IPv4 MF/offset, IPv6 fragment header): the dissector reassembles them. */
@@ -151,7 +153,7 @@ export interface Protocol<V, I = V> {
 export function enclosingPseudoSum(b: Uint8Array, layers: readonly Layer[], protocol: number, length: number): number | undefined {
   for (let i = layers.length - 1; i >= 0; i--) {
     const l = layers[i]!;
-    if (l.proto.layerPseudoSum) return l.proto.layerPseudoSum(b, l, protocol, length);
+    if (l.proto.layerPseudoSum) return l.proto.layerPseudoSum(l.bytes ?? b, l, protocol, length);
   }
   return undefined;
 }
