@@ -9,6 +9,7 @@ import { summaryColumns, summaryLine } from '../inspect/summary.js';
 import { frameHexDump } from '../inspect/hexdump.js';
 import { frameDetail } from '../inspect/text.js';
 import { JsonWriter, packetEk } from '../inspect/json.js';
+import { glossaryFields, glossaryProtocolLines } from '../inspect/glossary.js';
 import { registerDefaults } from '../protocols/index.js';
 import { openInput } from './input.js';
 import { Output } from './output.js';
@@ -30,6 +31,7 @@ interface Options {
   hex?: boolean;
   only?: string;
   jsonFilter?: string;
+  glossary?: string | boolean;
   jsonFilterChildren?: string;
   write?: string;
   writeFormat?: string;
@@ -54,6 +56,7 @@ export function buildProgram(): Command {
     .option('-x, --hex', 'hex and ASCII dump of each packet')
     .option('-j, --json-filter <names>', 'json/ek: write only these protocols and fields (space or comma separated)  e.g. -j "ip udp"')
     .option('-J, --json-filter-children <names>', 'like -j, with everything under a listed name  e.g. -J dns')
+    .option('-G, --glossary [report]', 'print a glossary and exit: fields (default) or protocols  e.g. -G fields')
     .option('-O, --only <protocols>', 'details of these protocols only (others one line); implies -V  e.g. -O ip,udp')
     .option('-w, --write <file>', 'write packets to a capture file  e.g. -w out.pcapng')
     .addOption(new Option('-F, --write-format <format>', 'format for -w (default: from the extension)').choices(['pcap', 'pcapng', 'pcap-ns']))
@@ -82,6 +85,17 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.usage;
   }
   const opts = program.opts<Options>();
+  if (opts.glossary !== undefined) {
+    const report = opts.glossary === true ? 'fields' : opts.glossary;
+    if (report !== 'fields' && report !== 'protocols') {
+      process.stderr.write(`wirelens: -G: unknown report "${report}" (fields, protocols)\n`);
+      return EXIT.usage;
+    }
+    const out = new Output();
+    for (const l of report === 'fields' ? glossaryFields() : glossaryProtocolLines()) out.line(l);
+    await out.flush();
+    return EXIT.ok;
+  }
   const file = opts.readFile ?? program.args[0];
   if (!file) {
     process.stderr.write('wirelens: no capture file given (wirelens FILE, -r FILE, or -r - for stdin)\n');
