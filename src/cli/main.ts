@@ -10,6 +10,10 @@ import { frameHexDump } from '../inspect/hexdump.js';
 import { frameDetail } from '../inspect/text.js';
 import { JsonWriter, packetEk } from '../inspect/json.js';
 import { glossaryFields, glossaryProtocolLines } from '../inspect/glossary.js';
+import { palette, useColor } from '../inspect/color.js';
+import type { ColorMode } from '../inspect/color.js';
+import { explainFrame } from '../inspect/explain.js';
+import { encapFigure } from '../inspect/encap.js';
 import { registerDefaults } from '../protocols/index.js';
 import { openInput } from './input.js';
 import { Output } from './output.js';
@@ -32,6 +36,9 @@ interface Options {
   only?: string;
   jsonFilter?: string;
   glossary?: string | boolean;
+  explain?: string | boolean;
+  encap?: boolean;
+  color: string;
   jsonFilterChildren?: string;
   write?: string;
   writeFormat?: string;
@@ -57,6 +64,9 @@ export function buildProgram(): Command {
     .option('-j, --json-filter <names>', 'json/ek: write only these protocols and fields (space or comma separated)  e.g. -j "ip udp"')
     .option('-J, --json-filter-children <names>', 'like -j, with everything under a listed name  e.g. -J dns')
     .option('-G, --glossary [report]', 'print a glossary and exit: fields (default) or protocols  e.g. -G fields')
+    .option('--explain [field]', 'teaching view: annotated hex dump, every field with its bytes, value and meaning  e.g. --explain=ip.ttl')
+    .option('--encap', 'teaching view: the encapsulation figure (each header in the payload of the one below)')
+    .addOption(new Option('--color <when>', 'colour the teaching views').choices(['never', 'always', 'auto']).default('auto'))
     .option('-O, --only <protocols>', 'details of these protocols only (others one line); implies -V  e.g. -O ip,udp')
     .option('-w, --write <file>', 'write packets to a capture file  e.g. -w out.pcapng')
     .addOption(new Option('-F, --write-format <format>', 'format for -w (default: from the extension)').choices(['pcap', 'pcapng', 'pcap-ns']))
@@ -145,6 +155,8 @@ export async function main(argv: string[]): Promise<number> {
     includeChildren: opts.jsonFilterChildren !== undefined,
   };
   const json = format === 'json' ? new JsonWriter(jsonOpts) : undefined;
+  const pal = palette(useColor(opts.color as ColorMode, { isTTY: !!process.stdout.isTTY, noColor: process.env['NO_COLOR'], term: process.env['TERM'] }));
+  const teach = opts.explain !== undefined || !!opts.encap;
   if (format === 'fields' && fieldsOpts.header) out.line(opts.field.join(fieldsOpts.separator));
 
   let n = 0;
@@ -158,7 +170,12 @@ export async function main(argv: string[]): Promise<number> {
       if (format === 'fields') out.line(fieldsRow(frame, prefs, opts.field, names, fieldsOpts));
       else if (json) for (const l of json.packet(frame, prefs, input.interfaceInfo(record))) out.line(l);
       else if (format === 'ek') for (const l of packetEk(frame, prefs, jsonOpts, input.interfaceInfo(record))) out.line(l);
-      else if (!opts.quiet && (verbose || opts.hex)) {
+      else if (!opts.quiet && teach) {
+        const iface = input.interfaceInfo(record);
+        const field = typeof opts.explain === 'string' ? opts.explain : undefined;
+        if (opts.explain !== undefined) for (const l of explainFrame(frame, prefs, { palette: pal, iface, ...(field ? { field } : {}) }).concat('')) out.line(l);
+        if (opts.encap) for (const l of encapFigure(frame, pal).concat('')) out.line(l);
+      } else if (!opts.quiet && (verbose || opts.hex)) {
         // tshark: the tree, a blank line, the hex dump, a blank line (no summary line with -V or -x).
         if (verbose) for (const l of frameDetail(frame, prefs, { hex: !!opts.hex, ...(only ? { only } : {}) }, input.interfaceInfo(record)).concat('')) out.line(l);
         if (opts.hex) for (const l of frameHexDump(frame.data, frame.sources).concat('')) out.line(l);
