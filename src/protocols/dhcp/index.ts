@@ -15,7 +15,7 @@ import type { DhcpOption, ScannedArea, TlvOption } from './options.js';
 import {
   BASIC_OPTIONS, CHADDR_OFFSET, COOKIE_OFFSET, FILE_LEN, FILE_OFFSET, MAGIC_COOKIE, SNAME_LEN, SNAME_OFFSET, VENDOR_LEN, dhcpTable,
 } from './table.js';
-import { dhcpNodes, firstPass, messageTypeName } from './tree.js';
+import { dhcpNodes, firstPass, messageTypeName, optionThrows } from './tree.js';
 
 export * from './options.js';
 export {
@@ -173,7 +173,7 @@ export const dhcp = defineProtocol<DhcpValue, DhcpInput>({
     }
     const mt = v.options.find((o) => o.kind === 'message-type');
     if (mt && mt.kind === 'message-type') v.messageType = mt.type;
-    checkOptions(b, areas, ctx.problems);
+    checkOptions(areas, ctx.problems);
     if (!main.ended && end === b.length && reportedEnd(ctx.layers, ctx.layers.length, start, end) > end) {
       // Cut by the snapshot length inside the options: tshark's first pass runs off the captured bytes.
       ctx.problems.push(problem('dhcp', 'truncated', Math.min(voff, end), end, 'options cut by the capture length', { limitedBy: 'frame.cap_len' }));
@@ -276,8 +276,10 @@ function dhcpNodesSuffix(b: Uint8Array, s: number, e: number): string {
   return dhcpNodes(b, s, e).protoSuffix;
 }
 
-/** Problems of the options: cut options (tshark: malformed), data that does not have its code's shape. */
-function checkOptions(b: Uint8Array, areas: readonly ScannedArea[], problems: Problem[]): void {
+/** Problems of the options: cut options and data tshark cannot read (malformed), data without its code's shape. */
+function checkOptions(areas: readonly ScannedArea[], problems: Problem[]): void {
+  const search: Uint8Array[] = [];
+  let searchAt = -1;
   for (const a of areas) {
     for (const x of a.instances) {
       if (x.type === 'trunc') {
@@ -292,24 +294,28 @@ function checkOptions(b: Uint8Array, areas: readonly ScannedArea[], problems: Pr
         continue;
       }
       if (x.type !== 'tlv') continue;
-      const o = parseOption(x.code, x.data);
-      if (o.kind !== 'raw') continue;
+      if (x.code === 119) {
+        if (searchAt < 0) searchAt = x.start;
+        search.push(x.data);
+        continue;
+      }
       const len = x.data.length;
-      const at = x.start + 2;
-      // What tshark cannot read at all (an exception: malformed) versus what it only flags.
-      const fatal =
-        (x.code === 53 && len === 0) ||
-        (x.code === 119 && len > 0) ||
-        ((x.code === 121 || x.code === 249) && len >= 5) ||
-        (x.code === 125 && len >= 5) ||
-        (x.code === 82 && len > 0);
-      const expected = BASIC_OPTIONS[x.code] || x.code === 53 || x.code === 52 || x.code === 21 || x.code === 33 || x.code === 61 || x.code === 77 || x.code === 81 || x.code === 82 || x.code === 119 || x.code === 121 || x.code === 249 || x.code === 125;
-      if (!expected) continue;
-      problems.push(problem('dhcp', 'bad-length', x.start + 1, at + len, `option ${x.code} data (${len} bytes) does not have the expected form`, { field: 'dhcp.option.length', actual: len, ...(fatal ? {} : { severity: 'warning' as const }) }));
+      if (optionThrows(x.code, x.data)) {
+        problems.push(problem('dhcp', 'bad-length', x.start + 1, x.start + 2 + len, `option ${x.code}: ${len} bytes cannot be read as its value`, { field: 'dhcp.option.length', actual: len }));
+        continue;
+      }
+      if (!TYPED.has(x.code) && !BASIC_OPTIONS[x.code]) continue;
+      if (parseOption(x.code, x.data).kind !== 'raw') continue;
+      problems.push(problem('dhcp', 'bad-length', x.start + 1, x.start + 2 + len, `option ${x.code} data (${len} bytes) does not have the expected form`, { field: 'dhcp.option.length', actual: len, severity: 'warning' }));
     }
   }
-  void b;
+  if (search.length && optionThrows(119, concatBytes(search))) {
+    problems.push(problem('dhcp', 'bad-pointer', searchAt, searchAt + 2 + search[0]!.length, 'domain search list (option 119) is not a valid list of names', { field: 'dhcp.option.dhcp_dns_domain_search_list_fqdn' }));
+  }
 }
+
+/** Codes with a typed value besides the basic-type ones. */
+const TYPED = new Set([21, 33, 52, 53, 55, 61, 77, 81, 82, 119, 121, 125, 249]);
 
 function fieldBytes(v: string | Uint8Array | undefined, size: number, field: string): Uint8Array {
   const out = new Uint8Array(size);

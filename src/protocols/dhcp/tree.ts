@@ -96,13 +96,15 @@ interface WalkState {
   searchIndex: number;
   searchData: Uint8Array[];
   top: boolean;
+  /** tshark would have thrown: stop adding nodes. */
+  stopped: boolean;
 }
 
 /** The nodes of the DHCP header and options for a message in [s, e) of the frame. */
 export function dhcpNodes(b: Uint8Array, s: number, e: number): { nodes: FieldNode[]; protoSuffix: string } {
   const out: MNode[] = [];
   const fp = firstPass(b, s, e);
-  const st: WalkState = { fp, protoSuffix: [], searchIndex: 0, searchData: [], top: true };
+  const st: WalkState = { fp, protoSuffix: [], searchIndex: 0, searchData: [], top: true, stopped: false };
   const has = (off: number, len: number) => s + off + len <= e;
   const u8 = (off: number) => b[s + off]!;
   if (has(0, 1)) out.push(node(F.op, s, 1, u8(0)));
@@ -157,22 +159,62 @@ export function dhcpNodes(b: Uint8Array, s: number, e: number): { nodes: FieldNo
   }
   const r = walkOptions(b, s, fp.voff, e, st);
   out.push(...r.nodes);
-  if (r.next < e) out.push(node(F.option_padding, r.next, e - r.next, b.subarray(r.next, e)));
+  if (!r.stopped && r.next < e) out.push(node(F.option_padding, r.next, e - r.next, b.subarray(r.next, e)));
   return { nodes: out, protoSuffix: st.protoSuffix.join('') };
 }
 
-function walkOptions(b: Uint8Array, s: number, voff: number, eoff: number, st: WalkState): { nodes: MNode[]; atEnd: boolean; next: number } {
+function walkOptions(b: Uint8Array, s: number, voff: number, eoff: number, st: WalkState): { nodes: MNode[]; atEnd: boolean; next: number; stopped: boolean } {
   const nodes: MNode[] = [];
   let i = voff;
   st.searchIndex = 0;
   while (i < eoff) {
     const r = optionNode(b, s, i, eoff, st);
     nodes.push(r.node);
-    if (r.stop) return { nodes, atEnd: false, next: eoff };
+    if (r.stop) {
+      st.stopped = true;
+      return { nodes, atEnd: false, next: eoff, stopped: true };
+    }
     i += r.consumed;
-    if (r.atEnd) return { nodes, atEnd: true, next: i };
+    if (r.atEnd) return { nodes, atEnd: true, next: i, stopped: false };
   }
-  return { nodes, atEnd: false, next: i };
+  return { nodes, atEnd: false, next: i, stopped: false };
+}
+
+/**
+ * Whether tshark 4.0's dissector for option `code` reads past its data (an exception: the packet is malformed and
+ * nothing after it is shown). Domain search (119) is decided on the concatenated data of all its instances.
+ */
+export function optionThrows(code: number, d: Uint8Array): boolean {
+  switch (code) {
+    case 53:
+      return d.length === 0;
+    case 119: {
+      let i = 0;
+      while (i < d.length) {
+        const r = readDnsName(d, i);
+        if (!r) return true;
+        i = r.next;
+      }
+      return false;
+    }
+    case 121:
+    case 249: {
+      if (d.length < 5) return false;
+      let i = 0;
+      while (i < d.length) {
+        const w = d[i]!;
+        if (w > 32) return false;
+        const sig = (w + 7) >> 3;
+        if (i + 1 + sig + 4 > d.length) return true;
+        i += 1 + sig + 4;
+      }
+      return false;
+    }
+    case 81:
+      return d.length > 3 && (d[0]! & 4) !== 0 && readDnsName(d.subarray(3), 0) === null;
+    default:
+      return false;
+  }
 }
 
 /** One option at `voff`: its node, bytes consumed, END reached, and `stop` when tshark would throw (cut option). */
@@ -216,7 +258,9 @@ function optionNode(b: Uint8Array, s: number, voff: number, eoff: number, st: Wa
   if (visible) delete valueNode.hidden;
   opt.children!.push(...kids);
   opt.text += suffix.text;
-  return { node: opt, consumed: len + 2, atEnd: false, stop: false };
+  // Where tshark's option dissector runs off the option data it throws: the rest of the message is not shown.
+  const stop = code !== 119 && optionThrows(code, data);
+  return { node: opt, consumed: len + 2, atEnd: false, stop: stop || st.stopped };
 }
 
 /** Children of option `code` with data [d0, d0+len); returns true when the raw Value stays visible (tshark: not dissected). */
@@ -250,6 +294,7 @@ function optionChildren(b: Uint8Array, s: number, code: number, d0: number, len:
           if (!(v & bit)) continue;
           const r = walkOptions(b, s, s + off, s + off + size, st);
           kids.push(node(dhcpTable.proto, s + off, size, null, { text: label, children: r.nodes }));
+          if (r.stopped) break;
         }
         st.top = saved;
       }
@@ -353,7 +398,10 @@ function optionChildren(b: Uint8Array, s: number, code: number, d0: number, len:
         let i = 0;
         while (i < all.length) {
           const r = readDnsName(all, i);
-          if (!r) break;
+          if (!r) {
+            st.stopped = true;
+            break;
+          }
           const text = r.name === '' ? '<Root>' : r.name;
           if (total === 1) kids.push(node(F.ds_fqdn, d0 + i, r.next - i, text));
           else kids.push(node(F.ds_fqdn, d0, 0, text));
@@ -403,6 +451,28 @@ function optionChildren(b: Uint8Array, s: number, code: number, d0: number, len:
       }
       return false;
     }
+    case 124: {
+      if (len === 1) {
+        kids.push(node(F.vi_class_cl_address_mode, d0, 1, b[d0]!));
+        return false;
+      }
+      let i = d0;
+      while (d1 - i >= 5) {
+        const ent = u32(i);
+        kids.push(node(F.vi_class_enterprise, i, 4, ent, { text: `Enterprise: ${ENTERPRISES[ent] ?? 'Unknown'} (${ent})` }));
+        const dl = b[i + 4]!;
+        kids.push(node(F.vi_class_length, i + 4, 1, dl));
+        kids.push(node(F.vi_class_data, i + 5, Math.min(dl, d1 - i - 5), asciiText(b, i + 5, Math.min(i + 5 + dl, d1))));
+        i += 5 + dl;
+      }
+      return len === 0;
+    }
+    case 159:
+      if (len !== 4) return false;
+      kids.push(node(F.portparams_offset, d0, 1, b[d0]!));
+      kids.push(node(F.portparams_psid_length, d0 + 1, 1, b[d0 + 1]!));
+      kids.push(node(F.portparams_psid, d0 + 2, 2, b.subarray(d0 + 2, d0 + 4)));
+      return false;
     case 145:
       for (let i = d0; i < d1; i++) kids.push(node(F.forcerenew_nonce_algorithm, i, 1, b[i]!));
       return len === 0;
