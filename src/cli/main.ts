@@ -15,7 +15,11 @@ import type { ColorMode } from '../inspect/color.js';
 import { explainFrame } from '../inspect/explain.js';
 import { encapFigure } from '../inspect/encap.js';
 import { registerDefaults } from '../protocols/index.js';
+import { rebuild } from '../craft/build.js';
 import { openInput } from './input.js';
+import { formatFromExtension } from '../capture/linktypes.js';
+import { CaptureSink } from './sink.js';
+import type { OutFormat } from './sink.js';
 import { Output } from './output.js';
 
 /** Exit codes (documented in --help). */
@@ -42,6 +46,8 @@ interface Options {
   jsonFilterChildren?: string;
   write?: string;
   writeFormat?: string;
+  print?: boolean;
+  rebuild?: boolean;
 }
 
 const collectList = (v: string, prev: string[]): string[] => [...prev, v];
@@ -70,6 +76,8 @@ export function buildProgram(): Command {
     .option('-O, --only <protocols>', 'details of these protocols only (others one line); implies -V  e.g. -O ip,udp')
     .option('-w, --write <file>', 'write packets to a capture file  e.g. -w out.pcapng')
     .addOption(new Option('-F, --write-format <format>', 'format for -w (default: from the extension)').choices(['pcap', 'pcapng', 'pcap-ns']))
+    .option('-P, --print', 'with -w: also print the summary lines')
+    .option('--rebuild', 'with -w: write every frame re-encoded from its decoded layers (equal to the input on a well-formed capture)  e.g. -w out.pcapng --rebuild')
     .addHelpText(
       'after',
       `
@@ -143,6 +151,26 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`wirelens: ${input.error}\n`);
     return EXIT.badInput;
   }
+  if (opts.rebuild && !opts.write) {
+    process.stderr.write('wirelens: --rebuild needs -w OUT\n');
+    return EXIT.usage;
+  }
+  let sink: CaptureSink | undefined;
+  if (opts.write) {
+    // Every packet in the input's own format: the output reproduces the input's structure block for block.
+    // (decided at the first packet, once the input's header is known)
+    const inFormat = (): string => (input.info.format === 'pcap' ? (input.info.pcapHeader?.nanosecond ? 'pcap-ns' : 'pcap') : 'pcapng');
+    const wanted = opts.writeFormat ?? (formatFromExtension(opts.write) === 'pcap' ? 'pcap' : 'pcapng');
+    const copy = (): boolean => opts.displayFilter === undefined && opts.count === undefined && (wanted === inFormat() || (wanted === 'pcap' && opts.writeFormat === undefined && inFormat() === 'pcap-ns'));
+    const s = await CaptureSink.open(opts.write, wanted as OutFormat, file, input.info, copy);
+    if ('error' in s) {
+      process.stderr.write(`wirelens: ${s.error}\n`);
+      return EXIT.usage;
+    }
+    sink = s;
+  }
+  // With -w, tshark prints nothing per packet unless -P.
+  const quiet = !!opts.quiet || (sink !== undefined && !opts.print);
   const out = new Output();
   const dissector = new Dissector(registerDefaults(), { prefs });
   const names = new Set(opts.field);
@@ -163,6 +191,17 @@ export async function main(argv: string[]): Promise<number> {
   for await (const record of input.records) {
     if (n >= limit || out.closed) break;
     n++;
+    if (sink) {
+      try {
+        if (opts.rebuild) await sink.add(record, rebuild(dissector.dissect(record)).bytes);
+        else await sink.add(record);
+      } catch (e) {
+        await sink.abort();
+        process.stderr.write(`wirelens: cannot write packet ${n} to "${opts.write}": ${(e as Error).message}\n`);
+        return EXIT.usage;
+      }
+      if (quiet) continue;
+    }
     if (format === 'records') {
       out.line(`${record.index + 1}\t${record.tsSec}.${String(record.tsNsec).padStart(9, '0')}\t${record.interfaceId}\t${record.linkType}\t${record.data.length}\t${record.origLen}`);
     } else {
@@ -170,21 +209,22 @@ export async function main(argv: string[]): Promise<number> {
       if (format === 'fields') out.line(fieldsRow(frame, prefs, opts.field, names, fieldsOpts));
       else if (json) for (const l of json.packet(frame, prefs, input.interfaceInfo(record))) out.line(l);
       else if (format === 'ek') for (const l of packetEk(frame, prefs, jsonOpts, input.interfaceInfo(record))) out.line(l);
-      else if (!opts.quiet && teach) {
+      else if (!quiet && teach) {
         const iface = input.interfaceInfo(record);
         const field = typeof opts.explain === 'string' ? opts.explain : undefined;
         if (opts.explain !== undefined) for (const l of explainFrame(frame, prefs, { palette: pal, iface, ...(field ? { field } : {}) }).concat('')) out.line(l);
         if (opts.encap) for (const l of encapFigure(frame, pal).concat('')) out.line(l);
-      } else if (!opts.quiet && (verbose || opts.hex)) {
+      } else if (!quiet && (verbose || opts.hex)) {
         // tshark: the tree, a blank line, the hex dump, a blank line (no summary line with -V or -x).
         if (verbose) for (const l of frameDetail(frame, prefs, { hex: !!opts.hex, ...(only ? { only } : {}) }, input.interfaceInfo(record)).concat('')) out.line(l);
         if (opts.hex) for (const l of frameHexDump(frame.data, frame.sources).concat('')) out.line(l);
-      } else if (!opts.quiet) out.line(summaryLine(summaryColumns(frame, prefs, input.tsDecimals(record))));
+      } else if (!quiet) out.line(summaryLine(summaryColumns(frame, prefs, input.tsDecimals(record))));
     }
     if (out.full) await out.flush();
   }
   if (json) for (const l of json.end()) out.line(l);
   await out.flush();
+  if (sink) await sink.close();
   const problems = input.problems();
   for (const p of problems) process.stderr.write(`wirelens: ${file}: ${p.message} (at byte ${p.start})\n`);
   return problems.some((p) => p.severity === 'error') ? EXIT.damaged : EXIT.ok;

@@ -8,7 +8,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { formatFromExtension } from '../capture/linktypes.js';
 import type { CaptureInfo } from '../capture/reader.js';
 import type { CaptureRecord } from '../capture/types.js';
-import { PcapWriter, PcapngWriter } from '../capture/writer.js';
+import { CaptureCopier, PcapWriter, PcapngWriter } from '../capture/writer.js';
 import { concatBytes } from '../core/bytes.js';
 import type { InterfaceInput } from '../capture/writer.js';
 
@@ -27,11 +27,15 @@ async function samePath(a: string, b: string): Promise<boolean> {
 
 export class CaptureSink {
   private pcap?: PcapWriter;
-  private readonly ng?: PcapngWriter;
   /** pcapng: (section, interface id) of the input -> interface id in the output. */
   private readonly ifaceMap = new Map<string, number>();
   private buf: Uint8Array[] = [];
   private size = 0;
+  /** Copy mode: the input's own blocks (headers, interfaces, names, statistics...) are reproduced as read. */
+  private copier?: CaptureCopier;
+  private ng?: PcapngWriter;
+  private started = false;
+  private blocksDone = 0;
   count = 0;
 
   private constructor(
@@ -40,19 +44,30 @@ export class CaptureSink {
     private readonly path: string,
     private readonly format: OutFormat,
     private readonly info: CaptureInfo,
-  ) {
-    if (format === 'pcapng') this.ng = new PcapngWriter({ interfaces: [] });
+    private readonly copy: () => boolean,
+  ) {}
+
+  /** Decided once the input's header has been read: copy mode or a fresh file. */
+  private start(): void {
+    if (this.started) return;
+    this.started = true;
+    if (this.copy()) this.copier = new CaptureCopier();
+    else if (this.format === 'pcapng') this.ng = new PcapngWriter({ interfaces: [] });
   }
 
   /** Open OUT for writing (through a temporary file); an error message when it may not be written. */
-  static async open(path: string, format: OutFormat | undefined, inputPath: string, info: CaptureInfo): Promise<CaptureSink | { error: string }> {
+  /**
+   * `copy`: every packet will be written, in the input's own format: the output then reproduces the input's
+   * structure block for block (byte for byte when the packets are unchanged).
+   */
+  static async open(path: string, format: OutFormat | undefined, inputPath: string, info: CaptureInfo, copy: () => boolean = () => false): Promise<CaptureSink | { error: string }> {
     if (path === '-') return { error: 'writing to standard output is not supported; give a file name' };
     if (inputPath !== '-' && (await samePath(path, inputPath))) return { error: `refusing to overwrite the input file "${inputPath}"` };
     const fmt: OutFormat = format ?? (formatFromExtension(path) === 'pcap' ? 'pcap' : 'pcapng');
     const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.wirelens.tmp`);
     try {
       const fh = await open(tmp, 'w');
-      return new CaptureSink(fh, tmp, path, fmt, info);
+      return new CaptureSink(fh, tmp, path, fmt, info, copy);
     } catch (e) {
       return { error: `cannot write "${path}": ${(e as Error).message}` };
     }
@@ -60,6 +75,17 @@ export class CaptureSink {
 
   /** Add a record (with `data` replaced, for --rebuild). Throws only for records the format cannot hold. */
   async add(r: CaptureRecord, data: Uint8Array = r.data): Promise<void> {
+    this.start();
+    if (this.copier) {
+      this.copyBlocks();
+      const delta = data.length - r.data.length;
+      // Records may keep some fields as prototype getters: override data and length, keep the rest.
+      const rec = data === r.data ? r : (Object.assign(Object.create(r) as CaptureRecord, { data, origLen: r.origLen + delta }) as CaptureRecord);
+      this.push(this.copier.packet(rec));
+      this.count++;
+      if (this.size >= 1 << 20) await this.drain();
+      return;
+    }
     let chunk: Uint8Array;
     const ts = { tsSec: r.tsSec, tsNsec: r.tsNsec, data, origLen: r.origLen + (data.length - r.data.length) };
     if (this.ng) {
@@ -80,9 +106,44 @@ export class CaptureSink {
       chunk = this.pcap.add(ts);
     }
     this.count++;
+    this.push(chunk);
+    if (this.size >= 1 << 20) await this.drain();
+  }
+
+  private push(chunk: Uint8Array): void {
     this.buf.push(chunk);
     this.size += chunk.length;
-    if (this.size >= 1 << 20) await this.drain();
+  }
+
+  /** Copy mode: reproduce the input's non-packet blocks read since the last call, in file order. */
+  private copyBlocks(): void {
+    const c = this.copier!;
+    const blocks = this.info.blocks;
+    for (; this.blocksDone < blocks.length; this.blocksDone++) {
+      const e = blocks[this.blocksDone]!;
+      switch (e.kind) {
+        case 'pcap-header':
+          this.push(c.pcapHeader(e));
+          break;
+        case 'section':
+          this.push(c.section(e));
+          break;
+        case 'interface':
+          this.push(c.iface(e));
+          break;
+        case 'names':
+          this.push(c.names(e));
+          break;
+        case 'stats':
+          this.push(c.stats(e));
+          break;
+        case 'block':
+          this.push(c.block(e));
+          break;
+        default:
+          break;
+      }
+    }
   }
 
   private interfaceOf(r: CaptureRecord): InterfaceInput {
@@ -108,8 +169,10 @@ export class CaptureSink {
 
   /** Finish: flush, close, and rename the temporary file over OUT. */
   async close(): Promise<void> {
-    if (this.ng && this.count === 0) this.buf.push(this.ng.finish());
-    if (!this.ng && !this.pcap) {
+    this.start();
+    if (this.copier) this.copyBlocks();
+    else if (this.ng && this.count === 0) this.buf.push(this.ng.finish());
+    else if (!this.ng && !this.pcap) {
       const link = this.info.pcapHeader?.linkType ?? this.info.interfaces[0]?.linkType ?? 1;
       this.buf.push(new PcapWriter({ linkType: link, nanosecond: this.format === 'pcap-ns' }).header());
     }
