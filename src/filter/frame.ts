@@ -1,0 +1,81 @@
+/** Field accessors over decoded frames: what a compiled filter reads, built lazily from the field tree. */
+import { frameNodes } from '../dissect/frame.js';
+import type { Frame } from '../dissect/frame.js';
+import type { Prefs } from '../dissect/prefs.js';
+import type { FieldNode } from '../fields/types.js';
+import { frameTree, walk } from '../inspect/tree.js';
+import type { CompiledFilter, FieldAccessor } from './compile.js';
+
+/**
+ * An accessor for one frame. The frame's own fields (`frame.*`) come without building the layers' trees;
+ * the whole tree is built on the first request for anything else, once. `layer` numbers an occurrence by
+ * the protocol layer it is in (1 for the first IPv4 layer, 2 for an inner one); `extent` gives where a
+ * protocol occurrence's PDU ends (for `contains` on protocols).
+ */
+export function frameAccessor(frame: Frame, prefs: Prefs): FieldAccessor {
+  let byName: Map<string, FieldNode[]> | undefined;
+  let frameOnly: Map<string, FieldNode[]> | undefined;
+  const layers = new WeakMap<FieldNode, number>();
+  const extents = new WeakMap<FieldNode, number>();
+
+  const add = (m: Map<string, FieldNode[]>, n: FieldNode): void => {
+    const a = n.def.abbrev;
+    let list = m.get(a);
+    if (!list) m.set(a, (list = []));
+    list.push(n);
+  };
+
+  const buildFrameOnly = (): Map<string, FieldNode[]> => {
+    const m = new Map<string, FieldNode[]>();
+    for (const n of frameNodes(frame)) add(m, n);
+    return m;
+  };
+
+  const build = (): Map<string, FieldNode[]> => {
+    const m = new Map<string, FieldNode[]>();
+    const top = frameTree(frame, prefs);
+    const counts = new Map<string, number>();
+    top.forEach((p, i) => {
+      const proto = p.def.abbrev;
+      const k = (counts.get(proto) ?? 0) + 1;
+      counts.set(proto, k);
+      extents.set(p, i === 0 ? frame.data.length : (frame.layers[i - 1]?.end ?? p.start + p.len));
+      walk([p], (n) => {
+        layers.set(n, k);
+        add(m, n);
+      });
+    });
+    return m;
+  };
+
+  const get = (abbrev: string): readonly FieldNode[] | undefined => {
+    if (byName) return byName.get(abbrev);
+    if (abbrev.startsWith('frame.')) return (frameOnly ??= buildFrameOnly()).get(abbrev);
+    byName = build();
+    return byName.get(abbrev);
+  };
+  return Object.assign(get, {
+    data: frame.data,
+    layer: (n: FieldNode) => {
+      if (!byName) byName = build();
+      return layers.get(n) ?? 1;
+    },
+    extent: (n: FieldNode) => extents.get(n) ?? n.start + n.len,
+  });
+}
+
+/** Does a decoded frame match a compiled filter? */
+export function matchFrame(filter: CompiledFilter, frame: Frame, prefs: Prefs): boolean {
+  return filter.ast === null || filter.match(frameAccessor(frame, prefs));
+}
+
+/** An accessor over a plain list of field nodes (tests, fast paths): occurrences by name, in list order. */
+export function nodesAccessor(nodes: readonly FieldNode[], data: Uint8Array = new Uint8Array(0)): FieldAccessor {
+  const m = new Map<string, FieldNode[]>();
+  walk(nodes, (n) => {
+    let list = m.get(n.def.abbrev);
+    if (!list) m.set(n.def.abbrev, (list = []));
+    list.push(n);
+  });
+  return Object.assign((abbrev: string) => m.get(abbrev), { data });
+}
