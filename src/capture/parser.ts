@@ -146,6 +146,63 @@ class PacketRecord implements CaptureRecord {
   ) {}
 }
 
+/**
+ * Classic pcap records: a leaner object (what varies is an own property; what is constant for
+ * pcap lives on the prototype), since pcap files are where the volume is. A spread copy
+ * (`{...rec}`) loses only prototype values that mean the same when absent (sectionIndex 0,
+ * hasTimestamp true, no flags/comments/options).
+ */
+class PcapRecord implements CaptureRecord {
+  declare readonly sectionIndex: number;
+  declare readonly hasTimestamp: boolean;
+  declare readonly flags: undefined;
+  declare readonly comments: undefined;
+  declare readonly options: undefined;
+  constructor(
+    readonly index: number,
+    readonly linkType: number,
+    readonly tsSec: number,
+    readonly tsNsec: number,
+    readonly origLen: number,
+    readonly data: Uint8Array,
+    readonly fcsLen: number | undefined,
+    readonly offset: number,
+    readonly tsHigh: number,
+    readonly tsLow: number,
+  ) {}
+}
+Object.defineProperties(PcapRecord.prototype, {
+  interfaceId: { value: 0, enumerable: true },
+  source: { value: 'pcap', enumerable: true },
+  sectionIndex: { value: 0, enumerable: true },
+  hasTimestamp: { value: true, enumerable: true },
+});
+interface PcapRecord {
+  readonly interfaceId: number;
+  readonly source: RecordSource;
+}
+
+class ModifiedPcapRecord extends PcapRecord {
+  constructor(
+    index: number,
+    linkType: number,
+    tsSec: number,
+    tsNsec: number,
+    origLen: number,
+    data: Uint8Array,
+    fcsLen: number | undefined,
+    offset: number,
+    tsHigh: number,
+    tsLow: number,
+    readonly ifIndex: number,
+    readonly protocol: number,
+    readonly pktType: number,
+  ) {
+    super(index, linkType, tsSec, tsNsec, origLen, data, fcsLen, offset, tsHigh, tsLow);
+  }
+}
+Object.defineProperty(ModifiedPcapRecord.prototype, 'source', { value: 'pcap-modified', enumerable: true });
+
 interface QueuedChunk {
   chunk: Uint8Array;
   start: number;
@@ -614,42 +671,27 @@ export class CaptureParser {
       dv = this.dv;
     }
     const offset = this.base + p;
-    let ifIndex: number | undefined;
-    let protocol: number | undefined;
-    let pktType: number | undefined;
-    if (hl === 24) {
-      ifIndex = dv.getUint32(p + 16, le);
-      protocol = dv.getUint16(p + 20, le);
-      pktType = this.buf[p + 22];
-    }
     const data = this.buf.subarray(p + hl, p + total);
     this.pos = p + total;
     const tsNsec = this.nano ? tsFrac : tsFrac * 1000;
-    const rec = new PacketRecord(
-      this.recordCount++,
-      0,
-      this.pcapLink,
-      tsSec,
-      tsNsec,
-      origLen,
-      data,
-      this.pcapFcs,
-      undefined,
-      undefined,
-      this.pcapSource,
-      offset,
-      0,
-      true,
-      tsSec,
-      tsFrac,
-      undefined,
-      ifIndex,
-      protocol,
-      pktType,
-      undefined,
-      undefined,
-      undefined,
-    );
+    const rec =
+      hl === 16
+        ? new PcapRecord(this.recordCount++, this.pcapLink, tsSec, tsNsec, origLen, data, this.pcapFcs, offset, tsSec, tsFrac)
+        : new ModifiedPcapRecord(
+            this.recordCount++,
+            this.pcapLink,
+            tsSec,
+            tsNsec,
+            origLen,
+            data,
+            this.pcapFcs,
+            offset,
+            tsSec,
+            tsFrac,
+            dv.getUint32(p + 16, le),
+            dv.getUint16(p + 20, le),
+            this.buf[p + 22]!,
+          );
     this.record = rec;
     if (tsNsec >= 1_000_000_000 || (capLen > this.snapLen && this.snapLen !== 0)) this.pcapWarnings(rec, capLen);
     return RECORD;
