@@ -2,6 +2,7 @@
 import { Registry } from '../dissect/registry.js';
 import { data } from './data.js';
 import { dhcp } from './dhcp/index.js';
+import { dns, llmnr, mdns } from './dns.js';
 import { ethernet } from './ethernet.js';
 import { ipv4 } from './ipv4.js';
 import { ah, esp, ipv6 } from './ipv6.js';
@@ -9,7 +10,7 @@ import { udp } from './udp.js';
 import type { Protocol } from './types.js';
 
 /** Every protocol wirelens knows, outermost layers first. */
-export const PROTOCOLS: readonly Protocol<any, any>[] = [ethernet, ipv4, ipv6, ah, esp, udp, dhcp, data];
+export const PROTOCOLS: readonly Protocol<any, any>[] = [ethernet, ipv4, ipv6, ah, esp, udp, dhcp, dns, mdns, llmnr, data];
 
 /** Register every protocol and its bindings (no import side effects: call this, or bind your own). */
 export function registerDefaults(reg: Registry = new Registry()): Registry {
@@ -20,3 +21,4 @@ export function registerDefaults(reg: Registry = new Registry()): Registry {
 export { data, ethernet, ipv4, udp };
 export { ah, esp, ipv6 };
 export { dhcp };
+export { dns, mdns, llmnr };
