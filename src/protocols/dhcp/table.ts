@@ -96,7 +96,6 @@ export const dhcpTable = defineFields(
     fqdn_rcode1: { abbrev: 'dhcp.fqdn.rcode1', name: 'A-RR result', type: 'UINT8', base: 'DEC', desc: 'RCODE1: formerly the result of the A record update (now 0 or 255)' },
     fqdn_rcode2: { abbrev: 'dhcp.fqdn.rcode2', name: 'PTR-RR result', type: 'UINT8', base: 'DEC', desc: 'RCODE2: formerly the result of the PTR record update (now 0 or 255)' },
     fqdn_name: { abbrev: 'dhcp.fqdn.name', name: 'Client name', type: 'STRING', desc: 'Option 81: the client\'s fully qualified domain name' },
-    client_id_uuid: { abbrev: 'dhcp.client_id.uuid', name: 'Client Identifier (UUID)', type: 'STRING', desc: 'Client Machine Identifier (UUID)' },
     client_hardware_address: { abbrev: 'dhcp.client_hardware_address', name: 'Client hardware address', type: 'STRING', desc: 'Client hardware address' },
     client_id_iaid: { abbrev: 'dhcp.client_id.iaid', name: 'IAID', type: 'STRING', desc: 'IAID' },
     client_id_duid_type: { abbrev: 'dhcp.client_id.duid_type', name: 'DUID Type', type: 'UINT16', base: 'DEC', strings: DUID_TYPES, desc: 'DUID Type' },
