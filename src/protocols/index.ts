@@ -5,12 +5,14 @@ import { dhcp } from './dhcp/index.js';
 import { dns, llmnr, mdns } from './dns.js';
 import { ethernet } from './ethernet.js';
 import { ipv4 } from './ipv4.js';
+import { icmp } from './icmp.js';
+import { icmpv6 } from './icmpv6.js';
 import { ah, esp, ipv6 } from './ipv6.js';
 import { udp } from './udp.js';
 import type { Protocol } from './types.js';
 
 /** Every protocol wirelens knows, outermost layers first. */
-export const PROTOCOLS: readonly Protocol<any, any>[] = [ethernet, ipv4, ipv6, ah, esp, udp, dhcp, dns, mdns, llmnr, data];
+export const PROTOCOLS: readonly Protocol<any, any>[] = [ethernet, ipv4, ipv6, ah, esp, icmp, icmpv6, udp, dhcp, dns, mdns, llmnr, data];
 
 /** Register every protocol and its bindings (no import side effects: call this, or bind your own). */
 export function registerDefaults(reg: Registry = new Registry()): Registry {
@@ -19,6 +21,6 @@ export function registerDefaults(reg: Registry = new Registry()): Registry {
 }
 
 export { data, ethernet, ipv4, udp };
-export { ah, esp, ipv6 };
+export { ah, esp, icmp, icmpv6, ipv6 };
 export { dhcp };
 export { dns, mdns, llmnr };

@@ -489,7 +489,7 @@ function parseChain(b: Uint8Array, at: number, end: number, first: number, probl
   let laterFragment = false;
   let fragmented = false;
   let jumbo: number | undefined;
-  while (EXT_PROTO[nxt] !== undefined && ext.length < 64) {
+  while (EXT_PROTO[nxt] !== undefined) {
     const name = EXT_PROTO[nxt]!;
     const avail = end - off;
     let need = nxt === 44 ? 8 : nxt === 51 ? 12 : 8;
