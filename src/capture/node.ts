@@ -10,6 +10,7 @@ import type { Readable } from 'node:stream';
 import type { Problem } from '../core/problem.js';
 import { CaptureParser, DONE, EVENT, NEED_MORE, RECORD } from './parser.js';
 import type { CaptureInfo, ReadOptions } from './reader.js';
+import { CaptureCopier } from './writer.js';
 import type {
   CaptureEvent,
   CaptureFormat,
@@ -241,7 +242,29 @@ export async function writeFileAtomic(path: string, data: Uint8Array | Iterable<
     } else {
       const fh = await fsOpen(tmp, 'w');
       try {
-        for await (const chunk of data as AsyncIterable<Uint8Array>) await fh.write(chunk);
+        // gather small chunks (one per packet, typically) into writes of about 1 MiB
+        let parts: Uint8Array[] = [];
+        let size = 0;
+        const flush = async (): Promise<void> => {
+          if (size === 0) return;
+          const all = parts.length === 1 ? parts[0]! : new Uint8Array(size);
+          if (parts.length > 1) {
+            let o = 0;
+            for (const p of parts) {
+              all.set(p, o);
+              o += p.length;
+            }
+          }
+          parts = [];
+          size = 0;
+          await fh.write(all);
+        };
+        for await (const chunk of data as AsyncIterable<Uint8Array>) {
+          parts.push(chunk.slice());
+          size += chunk.length;
+          if (size >= 1 << 20) await flush();
+        }
+        await flush();
       } finally {
         await fh.close();
       }
@@ -251,6 +274,30 @@ export async function writeFileAtomic(path: string, data: Uint8Array | Iterable<
     await unlink(tmp).catch(() => undefined);
     throw e;
   }
+}
+
+/**
+ * Copy a capture (path, '-', Readable...) to a file through the byte-exact copier, streaming:
+ * memory stays bounded by the largest record. `keep(record)` may drop packets (the other blocks
+ * are kept). Written atomically. Returns the problems met while reading.
+ */
+export async function copyCapture(
+  input: Input,
+  outPath: string,
+  keep?: (record: CaptureRecord) => boolean,
+  options?: OpenOptions,
+): Promise<readonly Problem[]> {
+  const cap = openCapture(input, options);
+  const copier = new CaptureCopier();
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    for await (const e of cap.events()) {
+      if (e.kind === 'packet' && keep && !keep(e.record)) continue;
+      const b = copier.event(e);
+      if (b.length) yield b;
+    }
+  }
+  await writeFileAtomic(outPath, chunks());
+  return cap.problems;
 }
 
 /** Read a whole capture file into memory and return the bytes (for readCaptureFile / writeCaptureLike). */

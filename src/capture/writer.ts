@@ -29,7 +29,7 @@ import {
 } from './parser.js';
 import { readCaptureFile, type CaptureFile } from './reader.js';
 import { joinTimestamp, tsresolUnits } from './time.js';
-import type { CaptureRecord, InterfaceDescription, NameResolutionBlock, InterfaceStatistics, OpaqueBlock, PcapFileHeader, SectionHeader } from './types.js';
+import type { CaptureEvent, CaptureRecord, InterfaceDescription, NameResolutionBlock, InterfaceStatistics, OpaqueBlock, PcapFileHeader, SectionHeader } from './types.js';
 
 const EMPTY = new Uint8Array(0);
 const enc = new TextEncoder();
@@ -599,6 +599,28 @@ export class CaptureCopier {
     return encodeBlock(b.blockType, [b.body], this.le);
   }
 
+  /** The bytes of any event (problems give nothing). */
+  event(e: CaptureEvent): Uint8Array {
+    switch (e.kind) {
+      case 'pcap-header':
+        return this.pcapHeader(e);
+      case 'section':
+        return this.section(e);
+      case 'interface':
+        return this.iface(e);
+      case 'names':
+        return this.names(e);
+      case 'stats':
+        return this.stats(e);
+      case 'block':
+        return this.block(e);
+      case 'packet':
+        return this.packet(e.record);
+      default:
+        return EMPTY;
+    }
+  }
+
   packet(r: CaptureRecord): Uint8Array {
     const le = this.le;
     switch (r.source) {
@@ -626,33 +648,5 @@ export class CaptureCopier {
 export function writeCaptureLike(original: Uint8Array | CaptureFile): Uint8Array {
   const file = original instanceof Uint8Array ? readCaptureFile(original) : original;
   const c = new CaptureCopier();
-  const parts: Uint8Array[] = [];
-  for (const e of file.events) {
-    switch (e.kind) {
-      case 'pcap-header':
-        parts.push(c.pcapHeader(e));
-        break;
-      case 'section':
-        parts.push(c.section(e));
-        break;
-      case 'interface':
-        parts.push(c.iface(e));
-        break;
-      case 'names':
-        parts.push(c.names(e));
-        break;
-      case 'stats':
-        parts.push(c.stats(e));
-        break;
-      case 'block':
-        parts.push(c.block(e));
-        break;
-      case 'packet':
-        parts.push(c.packet(e.record));
-        break;
-      case 'problem':
-        break;
-    }
-  }
-  return concatChunks(parts);
+  return concatChunks(file.events.map((e) => c.event(e)));
 }

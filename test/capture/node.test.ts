@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readCaptureFile, writeCaptureLike, writePcap, type CaptureRecord } from '../../src/capture/index.js';
-import { openCapture, readFileBytes, writeFileAtomic } from '../../src/capture/node.js';
+import { copyCapture, openCapture, readFileBytes, writeFileAtomic } from '../../src/capture/node.js';
 import { FIXTURES, FIXTURE_FILES, fixture, hex } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wirelens-capture-'));
@@ -125,5 +125,26 @@ describe('writeFileAtomic', () => {
     await expect(writeFileAtomic(p, bad())).rejects.toThrow('boom');
     expect(readFileSync(p, 'utf8')).toBe('old');
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+});
+
+describe('copyCapture (streaming byte-exact copy)', () => {
+  it('copies every fixture byte for byte, through small chunks', async () => {
+    for (const rel of ['hadrielk-pcapng/output_be/difficult/test202.pcapng', 'node-pcap-parser/smtp.pcap', 'crafted/modified.pcap', 'crafted/mixed-endian.pcapng']) {
+      const out = join(dir, 'copy.out');
+      const problems = await copyCapture(join(FIXTURES, rel), out, undefined, { chunkSize: 100 });
+      expect(problems).toEqual([]);
+      expect(hex(new Uint8Array(readFileSync(out))), rel).toBe(hex(fixture(rel)));
+    }
+  });
+
+  it('keeps only the selected packets (and every other block)', async () => {
+    const out = join(dir, 'filtered.pcapng');
+    await copyCapture(join(FIXTURES, 'hadrielk-pcapng/output_le/difficult/test202.pcapng'), out, (r) => r.source === 'epb');
+    const f = readCaptureFile(new Uint8Array(readFileSync(out)));
+    expect(f.problems).toEqual([]);
+    expect(f.records.map((r) => r.source)).toEqual(['epb', 'epb', 'epb', 'epb', 'epb', 'epb']);
+    expect(f.interfaces.length).toBe(5);
+    expect(f.events.filter((e) => e.kind === 'stats').length).toBe(4);
   });
 });
