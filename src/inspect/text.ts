@@ -89,11 +89,12 @@ export function arrivalTime(sec: number, nsec: number): string {
   return `${MONTHS[d.getMonth()]} ${day}, ${d.getFullYear()} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(nsec).padStart(9, '0')} ${zoneName(d)}`;
 }
 
-/** frame.time in EK form: UTC, ISO 8601, fraction printed as tshark does (`%u` of the nanoseconds: no padding). */
+/** frame.time in EK form: UTC, ISO 8601, 9 fraction digits (`2013-05-30T22:45:17.270862000Z`), as tshark 4.0. */
 export function ekTime(sec: number, nsec: number): string {
   const d = new Date(sec * 1000);
-  if (!Number.isFinite(d.getTime())) return `${sec}.${nsec}Z`;
-  return `${d.toISOString().slice(0, 19)}.${nsec}Z`;
+  const frac = String(nsec).padStart(9, '0');
+  if (!Number.isFinite(d.getTime())) return `${sec}.${frac}Z`;
+  return `${d.toISOString().slice(0, 19)}.${frac}Z`;
 }
 
 /** Absolute times of the frame.time nodes built here (EK prints them in UTC, not as their text). */
