@@ -210,6 +210,8 @@ export interface IPv4Value {
   checksumStatus: 'good' | 'bad' | 'unchecked';
   /** The checksum the header should carry. */
   checksumCalculated?: number;
+  /** With a zero total length (TCP segmentation offload): the length tshark assumes, up to the frame end. */
+  tsoLength?: number;
 }
 
 export interface IPv4Input {
@@ -532,17 +534,20 @@ export const ipv4 = defineProtocol<IPv4Value, IPv4Input>({
     const avail = end - start;
     fixed.read(b, start, end, v as unknown as Record<string, unknown>);
     v.options = [];
+    if (avail >= 1 && v.version !== 4) {
+      // tshark hands a version-6 datagram to IPv6 at the same offset; other versions end the dissection.
+      ctx.problems.push(problem('ip', 'bad-value', start, start + 1, `IPv4 version field is ${v.version}, not 4`, { field: 'ip.version', expected: 4, actual: v.version, severity: 'warning' }));
+      if (v.version === 6) return { value: v, headerEnd: start, end, next: [{ proto: 'ipv6' }] };
+      return { value: v, headerEnd: end, end };
+    }
     if (avail < 20) {
       ctx.problems.push(problem('ip', 'truncated', start, end, `IPv4 header needs 20 bytes, ${Math.max(0, avail)} present`, { expected: 20, actual: Math.max(0, avail), limitedBy: ctx.layers.length ? `${ctx.layers[ctx.layers.length - 1]!.proto.name} payload` : 'frame.cap_len' }));
       return { value: v, headerEnd: end, end };
     }
     const hl = v.hdr_len;
-    if (v.version !== 4) {
-      ctx.problems.push(problem('ip', 'bad-value', start, start + 1, `IPv4 version field is ${v.version}, not 4`, { field: 'ip.version', expected: 4, actual: v.version }));
-    }
     if (hl < 20) {
-      ctx.problems.push(problem('ip', 'bad-length', start, start + 1, `header length ${hl} bytes is less than 20`, { field: 'ip.hdr_len', expected: 20, actual: hl }));
-      return { value: v, headerEnd: start + 20, end: start + 20 };
+      ctx.problems.push(problem('ip', 'bad-length', start, start + 1, `header length ${hl} bytes is less than 20`, { field: 'ip.hdr_len', expected: 20, actual: hl, severity: 'warning' }));
+      return { value: v, headerEnd: end, end };
     }
     let hdrEnd = start + hl;
     if (hdrEnd > end) {
@@ -561,8 +566,12 @@ export const ipv4 = defineProtocol<IPv4Value, IPv4Input>({
     }
     // The datagram ends at ip.len; bytes after it belong to the link layer (padding, trailer).
     let pduEnd = start + v.len;
+    if (v.len === 0) {
+      // TSO: a zero total length means "the rest of the frame" (tshark shows the reported length).
+      v.tsoLength = Math.max(0, (end === b.length ? ctx.wireLen - b.length : 0) + end - start);
+    }
     if (v.len < hl) {
-      if (!(v.len === 0 && ctx.wireLen > 0) && !ctx.inError) {
+      if (v.len !== 0 && !ctx.inError) {
         ctx.problems.push(problem('ip', 'bad-length', start + 2, start + 4, `total length ${v.len} is less than the header length ${hl}`, { field: 'ip.len', expected: hl, actual: v.len }));
       }
       pduEnd = end; // TSO-style zero length: take what is there
@@ -588,6 +597,10 @@ export const ipv4 = defineProtocol<IPv4Value, IPv4Input>({
     const b = ctx.frame;
     const v = layer.value;
     const s = layer.start;
+    if (v.version !== 4 || (v.hdr_len !== undefined && v.hdr_len < 20)) {
+      // tshark shows only the version of a datagram it cannot decode (bad version or header length).
+      return fixed.nodes(b, s, Math.min(layer.end, s + 1), v as unknown as Record<string, unknown>).filter((n) => n.def === F.version);
+    }
     const nodes = fixed.nodes(b, s, layer.headerEnd, v as unknown as Record<string, unknown>);
     const out: FieldNode[] = [];
     const route = unfinishedRoute(v);
@@ -616,6 +629,10 @@ export const ipv4 = defineProtocol<IPv4Value, IPv4Input>({
         out.push({ ...n, text: `.... ${((v.hdr_len / 4) & 15).toString(2).padStart(4, '0')} = Header Length: ${v.hdr_len} bytes (${v.hdr_len / 4})` });
         continue;
       }
+      if (n.def === F.len && v.tsoLength !== undefined) {
+        out.push({ ...n, value: v.tsoLength, text: `Total Length: ${v.tsoLength}` });
+        continue;
+      }
       if (n.def === F.src) {
         out.push(n, hidden(F.addr, n.start, v.src), hidden(F.src_host, n.start, v.src), hidden(F.host, n.start, v.src));
         continue;
@@ -636,6 +653,9 @@ export const ipv4 = defineProtocol<IPv4Value, IPv4Input>({
   },
   label(layer) {
     const v = layer.value;
+    if (v.version !== undefined && v.version !== 4 && v.version !== 6) return `Internet Protocol, bogus version (${v.version})`;
+    if (v.version !== 4 || v.hdr_len < 20 || v.src === undefined) return 'Internet Protocol Version 4';
+    if (v.dst === undefined) return `Internet Protocol Version 4, Src: ${v.src}`;
     const route = unfinishedRoute(v);
     if (route) return `Internet Protocol Version 4, Src: ${v.src}, Dst: ${route.addresses[route.addresses.length - 1]}, Via: ${v.dst}`;
     return `Internet Protocol Version 4, Src: ${v.src}, Dst: ${v.dst}`;

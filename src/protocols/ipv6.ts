@@ -684,7 +684,9 @@ export const ipv6 = defineProtocol<IPv6Value, IPv6Input>({
       return { value: v, headerEnd: end, end };
     }
     if (v.version !== 6) {
-      ctx.problems.push(problem('ipv6', 'bad-value', start, start + 1, `IPv6 version field is ${v.version}, not 6`, { field: 'ipv6.version', expected: 6, actual: v.version }));
+      // tshark shows only the version and leaves the rest as data.
+      ctx.problems.push(problem('ipv6', 'bad-value', start, start + 1, `IPv6 version field is ${v.version}, not 6`, { field: 'ipv6.version', expected: 6, actual: v.version, severity: 'warning' }));
+      return { value: v, headerEnd: start, end };
     }
     const snapCut = end === b.length && b.length < ctx.wireLen;
     let pduEnd = start + 40 + v.plen;
@@ -716,7 +718,12 @@ export const ipv6 = defineProtocol<IPv6Value, IPv6Input>({
     const b = ctx.frame;
     const v = layer.value;
     const s = layer.start;
-    if (layer.headerEnd - s < 40) return fixed.nodes(b, s, layer.headerEnd, v as unknown as Record<string, unknown>);
+    if (v.version !== 6) return [{ def: F.version, start: s, len: 1, value: v.version, bitmask: 0xf0 }];
+    if (layer.headerEnd - s < 40) {
+      const nodes = fixed.nodes(b, s, layer.headerEnd, v as unknown as Record<string, unknown>);
+      nodes.splice(1, 0, { def: ipTable.fields.version, start: s, len: 1, value: v.version, hidden: true, bitmask: 0xf0 });
+      return nodes;
+    }
     const word = readUint(b, s, 4);
     const out: FieldNode[] = [];
     out.push({ def: F.version, start: s, len: 1, value: v.version, bitmask: 0xf0 });
@@ -759,7 +766,10 @@ export const ipv6 = defineProtocol<IPv6Value, IPv6Input>({
     return out;
   },
   label(layer) {
-    return `Internet Protocol Version 6, Src: ${layer.value.src}, Dst: ${layer.value.dst}`;
+    const v = layer.value;
+    if (v.version !== 6 || v.src === undefined) return 'Internet Protocol Version 6';
+    if (v.dst === undefined) return `Internet Protocol Version 6, Src: ${v.src}`;
+    return `Internet Protocol Version 6, Src: ${v.src}, Dst: ${v.dst}`;
   },
   summary(layer) {
     const fr = layer.value.ext.find((e) => e.kind === 'fragment');
