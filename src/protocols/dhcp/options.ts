@@ -180,7 +180,7 @@ export function writeDnsNames(names: readonly string[], compress: boolean, field
     const labels = name === '' ? [] : name.split('.');
     let k = 0;
     for (; k < labels.length; k++) {
-      const suffix = labels.slice(k).join('.').toLowerCase();
+      const suffix = labels.slice(k).join('.');
       const at = compress ? seen.get(suffix) : undefined;
       if (at !== undefined) {
         out.push(0xc0 | (at >> 8), at & 0xff);

@@ -92,7 +92,7 @@ export const dhcpTable = defineFields(
     fqdn_e: { abbrev: 'dhcp.fqdn.e', name: 'Encoding', type: 'BOOLEAN', bitmask: 0x4, tfs: ['Binary encoding', 'ASCII encoding'], desc: 'E: the name is in DNS wire format (else ASCII)' },
     fqdn_n: { abbrev: 'dhcp.fqdn.n', name: 'Server DDNS', type: 'BOOLEAN', bitmask: 0x8, tfs: ['No server updates', 'Some server updates'], desc: 'N: the server should perform no DNS updates' },
     fqdn_flags: { abbrev: 'dhcp.fqdn.flags', name: 'Flags', type: 'UINT8', base: 'HEX', desc: 'Option 81 (RFC 4702) flags' },
-    fqdn_mbz: { abbrev: 'dhcp.fqdn.mbz', name: 'Reserved flags', type: 'UINT8', base: 'HEX', bitmask: 0xf0, hexDigits: 1, desc: 'Reserved flag bits: must be zero' },
+    fqdn_mbz: { abbrev: 'dhcp.fqdn.mbz', name: 'Reserved flags', type: 'UINT8', base: 'HEX', bitmask: 0xf0, desc: 'Reserved flag bits: must be zero' },
     fqdn_rcode1: { abbrev: 'dhcp.fqdn.rcode1', name: 'A-RR result', type: 'UINT8', base: 'DEC', desc: 'RCODE1: formerly the result of the A record update (now 0 or 255)' },
     fqdn_rcode2: { abbrev: 'dhcp.fqdn.rcode2', name: 'PTR-RR result', type: 'UINT8', base: 'DEC', desc: 'RCODE2: formerly the result of the PTR record update (now 0 or 255)' },
     fqdn_name: { abbrev: 'dhcp.fqdn.name', name: 'Client name', type: 'STRING', desc: 'Option 81: the client\'s fully qualified domain name' },

@@ -24,6 +24,10 @@ export function asciiText(b: Uint8Array, start: number, end: number): string {
   return s;
 }
 
+function bits(n: number): string {
+  return n.toString(2).padStart(4, '0');
+}
+
 function plural(n: number, unit: string): string {
   return `${n} ${unit}${n === 1 ? '' : 's'}`;
 }
@@ -81,8 +85,10 @@ export function firstPass(b: Uint8Array, s: number, e: number): FirstPass {
   if (voff >= e) return fp;
   for (const x of scanArea(b, voff, e).instances) {
     if (x.type !== 'tlv') continue;
-    if (x.code === 52 && x.data.length >= 1) fp.overload = x.data[0]!;
-    else if (x.code === 53 && x.data.length >= 1) fp.messageType = messageTypeName(x.data[0]!);
+    // tshark reads the byte after the length even for an empty option 52/53 (when it was captured)
+    const first = x.start + 2 < e ? b[x.start + 2]! : undefined;
+    if (x.code === 52 && first !== undefined) fp.overload = first;
+    else if (x.code === 53 && first !== undefined) fp.messageType = messageTypeName(first);
     else if (x.code === 119) fp.searchBlocks++;
   }
   return fp;
@@ -350,7 +356,7 @@ function optionChildren(b: Uint8Array, s: number, code: number, d0: number, len:
         node(F.fqdn_flags, d0, 1, flags, {
           text: `Flags: 0x${flags.toString(16).padStart(2, '0')}${names.length ? ', ' + names.join(', ') : ''}`,
           children: [
-            node(F.fqdn_mbz, d0, 1, flags >> 4, { bitmask: 0xf0 }),
+            node(F.fqdn_mbz, d0, 1, flags >> 4, { bitmask: 0xf0, text: `${bits(flags >> 4)} .... = Reserved flags: 0x${(flags >> 4).toString(16)}` }),
             node(F.fqdn_n, d0, 1, (flags & 8) !== 0, { bitmask: 0x08 }),
             node(F.fqdn_e, d0, 1, (flags & 4) !== 0, { bitmask: 0x04 }),
             node(F.fqdn_o, d0, 1, (flags & 2) !== 0, { bitmask: 0x02 }),
