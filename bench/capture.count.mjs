@@ -2,7 +2,11 @@
 // Count the packets of a capture with our async file reader (dist/capture/node.js).
 //   node bench/capture.count.mjs [--each] CAPTURE      prints: packets=N captured_bytes=B
 // Default: `for await (const rec of openCapture(path))`; --each: `await openCapture(path).forEach(cb)`.
-import { openCapture } from '../dist/capture/node.js';
+import { pathToFileURL } from 'node:url';
+
+// WIRELENS_DIST: another build directory (default ../dist)
+const dist = process.env.WIRELENS_DIST ? pathToFileURL(process.env.WIRELENS_DIST + '/') : new URL('../dist/', import.meta.url);
+const { openCapture } = await import(new URL('capture/node.js', dist).href);
 
 const args = process.argv.slice(2);
 const each = args[0] === '--each';

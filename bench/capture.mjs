@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Benchmark of the capture reader (run `npx tsc -p tsconfig.json` first: it imports dist/).
+// Benchmark of the capture reader (run `npx tsc -p tsconfig.json` first: it imports dist/, or
+// WIRELENS_DIST=<outDir> to use a private build, e.g. `npx tsc -p tsconfig.json --outDir /tmp/wl`).
 //   node bench/capture.mjs [ROUNDS]
 // Generates /tmp/bench-100k.pcap and /tmp/bench-1m.pcap with /work/shared/bench/make-capture.py
 // when missing (set BENCH_DIR to put them elsewhere), then for each file runs, alternating, ROUNDS
@@ -21,8 +22,9 @@ const SHARED = '/work/shared/bench';
 const DIR = process.env.BENCH_DIR ?? '/tmp';
 const ROUNDS = Number(process.argv[2] ?? 5);
 
-if (!existsSync(join(ROOT, 'dist/capture/node.js'))) {
-  console.error('dist/capture/node.js missing: run `npx tsc -p tsconfig.json` first');
+const DIST = process.env.WIRELENS_DIST ?? join(ROOT, 'dist');
+if (!existsSync(join(DIST, 'capture/node.js'))) {
+  console.error(`${DIST}/capture/node.js missing: run \`npx tsc -p tsconfig.json\` first (or set WIRELENS_DIST)`);
   process.exit(2);
 }
 
@@ -38,7 +40,7 @@ for (const [f, n] of files) {
 }
 
 const hasTime = existsSync('/usr/bin/time');
-const env = { ...process.env, NODE_PATH: join(ROOT, 'node_modules') };
+const env = { ...process.env, NODE_PATH: join(ROOT, 'node_modules'), WIRELENS_DIST: DIST };
 const peers = (f) => [
   ['ours', [process.execPath, join(HERE, 'capture.count.mjs'), f]],
   ['ours-each', [process.execPath, join(HERE, 'capture.count.mjs'), '--each', f]],

@@ -302,7 +302,6 @@ export class CaptureParser {
   private pcapFcs: number | undefined;
   private snapLen = 0;
   private maxCap = MAX_BLOCK;
-  private pcapSource: RecordSource = 'pcap';
   // pcapng: the current section's interfaces
   private sectionIndex = -1;
   private ifLink: number[] = [];
@@ -523,7 +522,6 @@ export class CaptureParser {
         this.le = isLe;
         this.nano = m === PCAP_MAGIC_NS;
         this.recHdrLen = m === PCAP_MAGIC_MODIFIED ? 24 : 16;
-        this.pcapSource = m === PCAP_MAGIC_MODIFIED ? 'pcap-modified' : 'pcap';
         this.state = S_PCAP_HEADER;
         return -1;
       }
