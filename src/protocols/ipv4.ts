@@ -571,8 +571,10 @@ export const ipv4 = defineProtocol<IPv4Value, IPv4Input>({
       v.tsoLength = Math.max(0, (end === b.length ? ctx.wireLen - b.length : 0) + end - start);
     }
     if (v.len < hl) {
-      if (v.len !== 0 && !ctx.inError) {
-        ctx.problems.push(problem('ip', 'bad-length', start + 2, start + 4, `total length ${v.len} is less than the header length ${hl}`, { field: 'ip.len', expected: hl, actual: v.len }));
+      if (v.len !== 0) {
+        // tshark stops at a total length shorter than the header: nothing after it is decoded.
+        if (!ctx.inError) ctx.problems.push(problem('ip', 'bad-length', start + 2, start + 4, `total length ${v.len} is less than the header length ${hl}`, { field: 'ip.len', expected: hl, actual: v.len, severity: 'warning' }));
+        return { value: v, headerEnd: end, end };
       }
       pduEnd = end; // TSO-style zero length: take what is there
     } else if (pduEnd > end) {
@@ -598,10 +600,13 @@ export const ipv4 = defineProtocol<IPv4Value, IPv4Input>({
     const v = layer.value;
     const s = layer.start;
     if (v.version !== 4 || (v.hdr_len !== undefined && v.hdr_len < 20)) {
-      // tshark shows only the version of a datagram it cannot decode (bad version or header length).
-      return fixed.nodes(b, s, Math.min(layer.end, s + 1), v as unknown as Record<string, unknown>).filter((n) => n.def === F.version);
+      // tshark shows only the version (and a bad header length) of a datagram it cannot decode.
+      return fixed.nodes(b, s, Math.min(layer.end, s + 1), v as unknown as Record<string, unknown>).filter((n) => n.def === F.version || (v.version === 4 && n.def === F.hdr_len));
     }
-    const nodes = fixed.nodes(b, s, layer.headerEnd, v as unknown as Record<string, unknown>);
+    const bogusLen = v.len !== undefined && v.len !== 0 && v.len < v.hdr_len;
+    // With options not captured whole, tshark stops before the destination (it looks for a source route first).
+    const optsCut = v.hdr_len > 20 && layer.headerEnd < s + v.hdr_len;
+    const nodes = fixed.nodes(b, s, bogusLen ? s + 4 : layer.headerEnd, v as unknown as Record<string, unknown>).filter((n) => !(optsCut && n.def === F.dst) && !(bogusLen && n.def === F.id));
     const out: FieldNode[] = [];
     const route = unfinishedRoute(v);
     for (const n of nodes) {
@@ -627,6 +632,10 @@ export const ipv4 = defineProtocol<IPv4Value, IPv4Input>({
       }
       if (n.def === F.hdr_len) {
         out.push({ ...n, text: `.... ${((v.hdr_len / 4) & 15).toString(2).padStart(4, '0')} = Header Length: ${v.hdr_len} bytes (${v.hdr_len / 4})` });
+        continue;
+      }
+      if (n.def === F.len && bogusLen) {
+        out.push({ ...n, text: `Total Length: ${v.len} bytes (bogus, less than header length ${v.hdr_len})` });
         continue;
       }
       if (n.def === F.len && v.tsoLength !== undefined) {

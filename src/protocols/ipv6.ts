@@ -509,7 +509,7 @@ function parseChain(b: Uint8Array, at: number, end: number, first: number, probl
       const kind = nxt === 0 ? 'hopopts' : 'dstopts';
       const options = parseOptions(b, off + 2, off + need, name, problems);
       ext.push({ kind, nxt: next, len: b[off + 1]!, options });
-      if (nxt === 0) for (const o of options) if (o.kind === 'jumbo') jumbo = o.payloadLength;
+      if (nxt === 0 && ext.length === 1) for (const o of options) if (o.kind === 'jumbo') jumbo = o.payloadLength;
     } else if (nxt === 43) {
       ext.push({ kind: 'routing', nxt: next, len: b[off + 1]!, type: b[off + 2]!, segleft: b[off + 3]!, data: b.subarray(off + 4, off + need) });
     } else if (nxt === 44) {
@@ -691,18 +691,22 @@ export const ipv6 = defineProtocol<IPv6Value, IPv6Input>({
     const snapCut = end === b.length && b.length < ctx.wireLen;
     let pduEnd = start + 40 + v.plen;
     let limitedBy = 'ipv6.plen';
-    if (v.plen === 0 && v.nxt !== 59) {
-      pduEnd = end; // jumbogram or TSO: take what is there (refined below for a jumbo option)
-      limitedBy = 'frame.len';
-    } else if (pduEnd > end) {
+    if (v.plen === 0 && v.nxt === 0) {
+      // A jumbogram (RFC 2675): the length is in the hop-by-hop Jumbo Payload option.
+      const probe = parseChain(b, start + 40, end, 0, [], 'ipv6.plen');
+      if (probe.jumbo !== undefined) {
+        pduEnd = start + 40 + probe.jumbo;
+        limitedBy = 'ipv6.opt.jumbo';
+      }
+    }
+    if (pduEnd > end) {
       if (!ctx.inError && !snapCut) {
-        ctx.problems.push(problem('ipv6', 'bad-length', start + 4, start + 6, `payload length ${v.plen} goes past the end of the data (${avail - 40} bytes)`, { field: 'ipv6.plen', expected: avail - 40, actual: v.plen, limitedBy: 'frame.len' }));
+        ctx.problems.push(problem('ipv6', 'bad-length', start + 4, start + 6, `payload length ${pduEnd - start - 40} goes past the end of the data (${avail - 40} bytes)`, { field: limitedBy, expected: avail - 40, actual: pduEnd - start - 40, limitedBy: 'frame.len' }));
       }
       pduEnd = end;
       limitedBy = ctx.inError ? 'icmp payload' : 'frame.cap_len';
     }
     const chain = parseChain(b, start + 40, pduEnd, v.nxt, ctx.inError ? [] : ctx.problems, limitedBy);
-    if (v.plen === 0 && chain.jumbo !== undefined && start + 40 + chain.jumbo < pduEnd) pduEnd = Math.max(chain.headerEnd, start + 40 + chain.jumbo);
     v.ext = chain.ext;
     v.upper = chain.upper;
     const via = chain.ext.map((e) => EXT_PROTO[extCode(e)]!).join(':');
