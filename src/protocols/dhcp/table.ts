@@ -58,6 +58,7 @@ export const AGENT_SUBOPTIONS: Readonly<Record<number, string>> = {
 /** A few IANA enterprise numbers (option 125, the relay agent's vendor sub-option), as tshark names them. */
 export const ENTERPRISES: Readonly<Record<number, string>> = {
   9: 'ciscoSystems', 311: 'Microsoft', 3561: "Broadband Forum (previously 'DSL Forum')", 4491: 'Cable Television Laboratories, Inc.',
+  32473: 'Example Enterprise Number for Documentation Use',
 };
 
 const ENABLED: readonly [string, string] = ['Enabled', 'Disabled'];

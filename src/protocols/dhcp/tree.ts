@@ -450,7 +450,7 @@ function optionChildren(b: Uint8Array, s: number, code: number, d0: number, len:
           const sc = b[k]!;
           const sl = b[k + 1]!;
           const send = Math.min(k + 2 + sl, vend);
-          vnode.children!.push(node(F.vendor_suboption, k, send - k, sc, { children: [node(F.vendor_data, k + 2, send - k - 2, b.subarray(k + 2, send))] }));
+          vnode.children!.push(node(F.vendor_suboption, k, send - k, sc, { children: [node(F.suboption_length, k + 1, 1, sl), node(F.vendor_data, k + 2, send - k - 2, b.subarray(k + 2, send))] }));
           k += 2 + sl;
         }
         i += 5 + vl;
