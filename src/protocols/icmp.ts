@@ -239,6 +239,52 @@ function enclosingTtl(ctx: TreeContext): number | undefined {
   return typeof v.ttl === 'number' ? v.ttl : undefined;
 }
 
+function bodyNodes(at: number, body: IcmpBody): FieldNode[] {
+  const out: FieldNode[] = [];
+    switch (body.kind) {
+      case 'echo':
+      case 'timestamp':
+      case 'mask':
+        out.push({ def: F.ident, start: at, len: 2, value: body.ident });
+        out.push({ def: F.ident_le, start: at, len: 2, value: swap16(body.ident) });
+        out.push({ def: F.seq, start: at + 2, len: 2, value: body.seq });
+        out.push({ def: F.seq_le, start: at + 2, len: 2, value: swap16(body.seq) });
+        if (body.kind === 'timestamp') {
+          out.push({ def: F.originate_timestamp, start: at + 4, len: 4, value: body.originate });
+          out.push({ def: F.receive_timestamp, start: at + 8, len: 4, value: body.receive });
+          out.push({ def: F.transmit_timestamp, start: at + 12, len: 4, value: body.transmit });
+        }
+        if (body.kind === 'mask') out.push({ def: F.address_mask, start: at + 4, len: 4, value: body.mask });
+        break;
+      case 'error':
+        out.push({ def: F.unused, start: at, len: body.unused.length, value: body.unused });
+        if (body.mtu !== undefined) out.push({ def: F.mtu, start: at + 2, len: 2, value: body.mtu });
+        break;
+      case 'redirect':
+        out.push({ def: F.redir_gw, start: at, len: 4, value: body.gateway });
+        break;
+      case 'param-problem':
+        out.push({ def: F.pointer, start: at, len: 1, value: body.pointer });
+        out.push({ def: F.unused, start: at + 1, len: 3, value: body.unused });
+        break;
+      case 'router-adv':
+        out.push({ def: F.num_addrs, start: at, len: 1, value: body.num });
+        out.push({ def: F.addr_entry_size, start: at + 1, len: 1, value: body.size });
+        out.push({ def: F.lifetime, start: at + 2, len: 2, value: body.lifetime });
+        body.entries.forEach((e, k) => {
+          out.push({ def: F.router_address, start: at + 4 + 8 * k, len: 4, value: e.address });
+          out.push({ def: F.pref_level, start: at + 8 + 8 * k, len: 4, value: e.preference });
+        });
+        break;
+      case 'unknown':
+        break;
+    }
+  return out;
+}
+
+/** Bytes after the checksum each type needs for its fixed fields. */
+const FIXED_LEN: Readonly<Record<number, number>> = { 0: 4, 8: 4, 13: 16, 14: 16, 15: 4, 16: 4, 17: 8, 18: 8, 3: 4, 4: 4, 5: 4, 11: 4, 12: 4 };
+
 export const icmp = defineProtocol<IcmpValue, IcmpInput>({
   name: 'icmp',
   shortName: 'ICMP',
@@ -298,46 +344,18 @@ export const icmp = defineProtocol<IcmpValue, IcmpInput>({
         out.push({ def: F.checksum_status, start: n.start, len: 0, value: status, generated: true, text: `[Checksum Status: ${CHECKSUM_STATUS[status as 0 | 1 | 2]}]` });
       } else out.push(n);
     }
-    const at = s + 4;
-    const body = v.body;
-    switch (body.kind) {
-      case 'echo':
-      case 'timestamp':
-      case 'mask':
-        out.push({ def: F.ident, start: at, len: 2, value: body.ident });
-        out.push({ def: F.ident_le, start: at, len: 2, value: swap16(body.ident) });
-        out.push({ def: F.seq, start: at + 2, len: 2, value: body.seq });
-        out.push({ def: F.seq_le, start: at + 2, len: 2, value: swap16(body.seq) });
-        if (body.kind === 'timestamp') {
-          out.push({ def: F.originate_timestamp, start: at + 4, len: 4, value: body.originate });
-          out.push({ def: F.receive_timestamp, start: at + 8, len: 4, value: body.receive });
-          out.push({ def: F.transmit_timestamp, start: at + 12, len: 4, value: body.transmit });
-        }
-        if (body.kind === 'mask') out.push({ def: F.address_mask, start: at + 4, len: 4, value: body.mask });
-        break;
-      case 'error':
-        out.push({ def: F.unused, start: at, len: body.unused.length, value: body.unused });
-        if (body.mtu !== undefined) out.push({ def: F.mtu, start: at + 2, len: 2, value: body.mtu });
-        break;
-      case 'redirect':
-        out.push({ def: F.redir_gw, start: at, len: 4, value: body.gateway });
-        break;
-      case 'param-problem':
-        out.push({ def: F.pointer, start: at, len: 1, value: body.pointer });
-        out.push({ def: F.unused, start: at + 1, len: 3, value: body.unused });
-        break;
-      case 'router-adv':
-        out.push({ def: F.num_addrs, start: at, len: 1, value: body.num });
-        out.push({ def: F.addr_entry_size, start: at + 1, len: 1, value: body.size });
-        out.push({ def: F.lifetime, start: at + 2, len: 2, value: body.lifetime });
-        body.entries.forEach((e, k) => {
-          out.push({ def: F.router_address, start: at + 4 + 8 * k, len: 4, value: e.address });
-          out.push({ def: F.pref_level, start: at + 8 + 8 * k, len: 4, value: e.preference });
-        });
-        break;
-      case 'unknown':
-        break;
+    let body = v.body;
+    let partial = false;
+    const need = FIXED_LEN[v.type];
+    if (body.kind === 'unknown' && need !== undefined && body.rest.length > 0 && layer.end - s - 4 < need) {
+      // A message cut short: show the fields whose bytes are there, as tshark does before giving up.
+      const padded = new Uint8Array(need);
+      padded.set(b.subarray(s + 4, layer.end));
+      body = parseBody(padded, v.type, v.code, 0, need);
+      partial = true;
     }
+    const nodes = bodyNodes(s + 4, body);
+    out.push(...(partial ? nodes.filter((n) => n.start + n.len <= layer.end) : nodes));
     return out;
   },
   summary(layer, ctx) {

@@ -674,62 +674,8 @@ function fragmented(l: Layer | undefined): boolean {
   return !!v.ext?.some((e) => e.kind === 'fragment' && (e.more || e.offset !== 0));
 }
 
-export const icmpv6 = defineProtocol<Icmpv6Value, Icmpv6Input>({
-  name: 'icmpv6',
-  shortName: 'ICMPv6',
-  table: icmpv6Table,
-  bindings: [{ table: 'ip.proto', key: 58 }],
-  decode(b, start, end, ctx) {
-    const v = { type: 0, code: 0, checksum: 0, body: { kind: 'unknown', data: b.subarray(end, end) }, checksumStatus: 'unchecked' } as Icmpv6Value;
-    fixed.read(b, start, end, v as unknown as Record<string, unknown>);
-    const avail = end - start;
-    if (avail < 4) {
-      if (!ctx.inError || avail < 1) ctx.problems.push(problem('icmpv6', 'truncated', start, end, `ICMPv6 header needs 4 bytes, ${Math.max(0, avail)} present`, { expected: 4, actual: Math.max(0, avail), limitedBy: 'ipv6.plen' }));
-      return { value: v, headerEnd: end, end };
-    }
-    const p = parseBody(b, v.type, start + 4, end, ctx.problems, !ctx.inError);
-    v.body = p.body;
-    const outer = ctx.layers[ctx.layers.length - 1];
-    const whole = !ctx.inError && outer !== undefined && outer.end === end && !(end === b.length && b.length < ctx.wireLen) && !fragmented(outer);
-    if (whole) {
-      const ph = enclosingPseudoSum(b, ctx.layers, 58, end - start);
-      if (ph !== undefined) {
-        v.checksumStatus = onesSum(b, start, end, ph) === 0xffff ? 'good' : 'bad';
-        v.checksumCalculated = ~onesSum(b, start + 4, end, onesSum(b, start, start + 2, ph)) & 0xffff;
-        if (v.checksumStatus === 'bad') {
-          ctx.problems.push(problem('icmpv6', 'bad-checksum', start + 2, start + 4, `checksum ${hex(v.checksum, 4)} is wrong, should be ${hex(v.checksumCalculated, 4)}`, { field: 'icmpv6.checksum', expected: v.checksumCalculated, actual: v.checksum }));
-        }
-      }
-    }
-    if (p.quoting) {
-      v.quoting = true;
-      return { value: v, headerEnd: p.headerEnd, end, next: [{ proto: 'ipv6' }], quoting: true };
-    }
-    return { value: v, headerEnd: p.headerEnd, end };
-  },
-  complete(layer, innerEnd, ctx) {
-    if (!layer.value.quoting || innerEnd >= layer.end) return layer.value;
-    return { ...layer.value, trailer: ctx.frame.subarray(innerEnd, layer.end) };
-  },
-  tree(layer, ctx) {
-    const b = ctx.frame;
-    const v = layer.value;
-    const s = layer.start;
-    const out: FieldNode[] = [];
-    for (const n of fixed.nodes(b, s, layer.headerEnd, v as unknown as Record<string, unknown>)) {
-      if (n.def === F.type) out.push({ ...n, text: `Type: ${ICMPV6_TYPES[v.type] ?? 'Unknown'} (${v.type})` });
-      else if (n.def === F.code) {
-        const names = ICMPV6_CODES[v.type];
-        out.push({ ...n, ...(names ? { text: `Code: ${v.code} (${names[v.code] ?? 'Unknown'})` } : {}) });
-      } else if (n.def === F.checksum) {
-        const status = v.checksumStatus === 'good' ? 1 : v.checksumStatus === 'bad' ? 0 : 2;
-        const note = status === 1 ? '[correct]' : status === 0 ? `[incorrect, should be ${hex(v.checksumCalculated ?? 0, 4)}]` : '[unverified]';
-        out.push({ ...n, text: `Checksum: ${hex(v.checksum, 4)} ${note}` });
-        out.push({ def: F.checksum_status, start: n.start, len: 0, value: status, generated: true, text: `[Checksum Status: ${CHECKSUM_STATUS[status as 0 | 1 | 2]}]` });
-      } else out.push(n);
-    }
-    const at = s + 4;
-    const body = v.body;
+function bodyNodes(b: Uint8Array, at: number, body: Icmpv6Body, layer: Layer<Icmpv6Value>): FieldNode[] {
+  const out: FieldNode[] = [];
     switch (body.kind) {
       case 'error':
         out.push({ def: F.reserved, start: at, len: 4, value: body.reserved });
@@ -840,6 +786,78 @@ export const icmpv6 = defineProtocol<Icmpv6Value, Icmpv6Input>({
         if (body.data.length) out.push({ def: F.unknown_data, start: at, len: body.data.length, value: body.data });
         break;
     }
+  return out;
+}
+
+/** Bytes after the checksum each type needs for its fixed fields. */
+const FIXED_LEN: Readonly<Record<number, number>> = { 1: 4, 2: 4, 3: 4, 4: 4, 128: 4, 129: 4, 130: 20, 131: 20, 132: 20, 133: 4, 134: 12, 135: 20, 136: 20, 137: 36, 143: 4 };
+
+export const icmpv6 = defineProtocol<Icmpv6Value, Icmpv6Input>({
+  name: 'icmpv6',
+  shortName: 'ICMPv6',
+  table: icmpv6Table,
+  bindings: [{ table: 'ip.proto', key: 58 }],
+  decode(b, start, end, ctx) {
+    const v = { type: 0, code: 0, checksum: 0, body: { kind: 'unknown', data: b.subarray(end, end) }, checksumStatus: 'unchecked' } as Icmpv6Value;
+    fixed.read(b, start, end, v as unknown as Record<string, unknown>);
+    const avail = end - start;
+    if (avail < 4) {
+      if (!ctx.inError || avail < 1) ctx.problems.push(problem('icmpv6', 'truncated', start, end, `ICMPv6 header needs 4 bytes, ${Math.max(0, avail)} present`, { expected: 4, actual: Math.max(0, avail), limitedBy: 'ipv6.plen' }));
+      return { value: v, headerEnd: end, end };
+    }
+    const p = parseBody(b, v.type, start + 4, end, ctx.problems, !ctx.inError);
+    v.body = p.body;
+    const outer = ctx.layers[ctx.layers.length - 1];
+    const whole = !ctx.inError && outer !== undefined && outer.end === end && !(end === b.length && b.length < ctx.wireLen) && !fragmented(outer);
+    if (whole) {
+      const ph = enclosingPseudoSum(b, ctx.layers, 58, end - start);
+      if (ph !== undefined) {
+        v.checksumStatus = onesSum(b, start, end, ph) === 0xffff ? 'good' : 'bad';
+        v.checksumCalculated = ~onesSum(b, start + 4, end, onesSum(b, start, start + 2, ph)) & 0xffff;
+        if (v.checksumStatus === 'bad') {
+          ctx.problems.push(problem('icmpv6', 'bad-checksum', start + 2, start + 4, `checksum ${hex(v.checksum, 4)} is wrong, should be ${hex(v.checksumCalculated, 4)}`, { field: 'icmpv6.checksum', expected: v.checksumCalculated, actual: v.checksum }));
+        }
+      }
+    }
+    if (p.quoting) {
+      v.quoting = true;
+      return { value: v, headerEnd: p.headerEnd, end, next: [{ proto: 'ipv6' }], quoting: true };
+    }
+    return { value: v, headerEnd: p.headerEnd, end };
+  },
+  complete(layer, innerEnd, ctx) {
+    if (!layer.value.quoting || innerEnd >= layer.end) return layer.value;
+    return { ...layer.value, trailer: ctx.frame.subarray(innerEnd, layer.end) };
+  },
+  tree(layer, ctx) {
+    const b = ctx.frame;
+    const v = layer.value;
+    const s = layer.start;
+    const out: FieldNode[] = [];
+    for (const n of fixed.nodes(b, s, layer.headerEnd, v as unknown as Record<string, unknown>)) {
+      if (n.def === F.type) out.push({ ...n, text: `Type: ${ICMPV6_TYPES[v.type] ?? 'Unknown'} (${v.type})` });
+      else if (n.def === F.code) {
+        const names = ICMPV6_CODES[v.type];
+        out.push({ ...n, ...(names ? { text: `Code: ${v.code} (${names[v.code] ?? 'Unknown'})` } : {}) });
+      } else if (n.def === F.checksum) {
+        const status = v.checksumStatus === 'good' ? 1 : v.checksumStatus === 'bad' ? 0 : 2;
+        const note = status === 1 ? '[correct]' : status === 0 ? `[incorrect, should be ${hex(v.checksumCalculated ?? 0, 4)}]` : '[unverified]';
+        out.push({ ...n, text: `Checksum: ${hex(v.checksum, 4)} ${note}` });
+        out.push({ def: F.checksum_status, start: n.start, len: 0, value: status, generated: true, text: `[Checksum Status: ${CHECKSUM_STATUS[status as 0 | 1 | 2]}]` });
+      } else out.push(n);
+    }
+    let body = v.body;
+    let partial = false;
+    const fixedLen = FIXED_LEN[v.type];
+    if (body.kind === 'unknown' && fixedLen !== undefined && body.data.length > 0 && body.data.length < fixedLen) {
+      // A message cut short: show the fields whose bytes are there, as tshark does before giving up.
+      const padded = new Uint8Array(fixedLen);
+      padded.set(body.data);
+      body = parseBody(padded, v.type, 0, fixedLen, [], false).body;
+      partial = true;
+    }
+    const nodes = bodyNodes(b, s + 4, body, layer);
+    out.push(...(partial ? nodes.filter((n) => n.start + n.len <= layer.end) : nodes));
     return out;
   },
   label() {

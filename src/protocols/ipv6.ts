@@ -685,7 +685,7 @@ export const ipv6 = defineProtocol<IPv6Value, IPv6Input>({
     }
     if (v.version !== 6) {
       // tshark shows only the version and leaves the rest as data.
-      ctx.problems.push(problem('ipv6', 'bad-value', start, start + 1, `IPv6 version field is ${v.version}, not 6`, { field: 'ipv6.version', expected: 6, actual: v.version, severity: 'warning' }));
+      ctx.problems.push(problem('ipv6', 'bad-value', start, start + 1, `IPv6 version field is ${v.version}, not 6`, { field: 'ipv6.version', expected: 6, actual: v.version }));
       return { value: v, headerEnd: start, end };
     }
     const snapCut = end === b.length && b.length < ctx.wireLen;
