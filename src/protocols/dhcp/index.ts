@@ -174,7 +174,7 @@ export const dhcp = defineProtocol<DhcpValue, DhcpInput>({
     const mt = v.options.find((o) => o.kind === 'message-type');
     if (mt && mt.kind === 'message-type') v.messageType = mt.type;
     checkOptions(areas, ctx.problems);
-    if (!main.ended && end === b.length && reportedEnd(ctx.layers, ctx.layers.length, start, end) > end) {
+    if (!main.ended && end === b.length && voff < reportedEnd(ctx.layers, ctx.layers.length, start, end) && reportedEnd(ctx.layers, ctx.layers.length, start, end) > end) {
       // Cut by the snapshot length inside the options: tshark's first pass runs off the captured bytes.
       ctx.problems.push(problem('dhcp', 'truncated', Math.min(voff, end), end, 'options cut by the capture length', { limitedBy: 'frame.cap_len' }));
     }
@@ -268,6 +268,7 @@ function reportedEnd(layers: readonly Layer[], index: number, start: number, end
 function cutInFirstPass(b: Uint8Array, s: number, e: number, reported: number): boolean {
   if (reported <= e || e !== b.length) return false;
   const fp = firstPass(b, s, e);
+  if (fp.voff >= reported) return false;
   if (fp.voff >= e) return true;
   return !scanArea(b, fp.voff, e).ended;
 }
