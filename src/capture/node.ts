@@ -10,7 +10,7 @@ import type { Readable } from 'node:stream';
 import type { Problem } from '../core/problem.js';
 import { CaptureParser, DONE, EVENT, NEED_MORE, RECORD } from './parser.js';
 import type { CaptureInfo, ReadOptions } from './reader.js';
-import { CaptureCopier } from './writer.js';
+import type { CaptureCopier as CaptureCopierT } from './writer.js';
 import type {
   CaptureEvent,
   CaptureFormat,
@@ -288,7 +288,9 @@ export async function copyCapture(
   options?: OpenOptions,
 ): Promise<readonly Problem[]> {
   const cap = openCapture(input, options);
-  const copier = new CaptureCopier();
+  // loaded on demand: readers that never write do not pay for the writer module at start-up
+  const { CaptureCopier } = await import('./writer.js');
+  const copier: CaptureCopierT = new CaptureCopier();
   async function* chunks(): AsyncGenerator<Uint8Array> {
     for await (const e of cap.events()) {
       if (e.kind === 'packet' && keep && !keep(e.record)) continue;

@@ -281,6 +281,9 @@ export class CaptureParser {
   // input
   private buf: Uint8Array = EMPTY;
   private dv: DataView = EMPTY_DV;
+  /** buf's ArrayBuffer and byte offset: `new Uint8Array(ab, bo + i, n)` is the cheapest view. */
+  private ab: ArrayBufferLike = EMPTY.buffer;
+  private bo = 0;
   private pos = 0;
   private lim = 0;
   /** File offset of buf[0]. */
@@ -392,6 +395,8 @@ export class CaptureParser {
     this.buf = chunk;
     this.bufOwner = chunk;
     this.dv = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    this.ab = chunk.buffer;
+    this.bo = chunk.byteOffset;
     this.pos = 0;
     this.lim = chunk.length;
   }
@@ -412,6 +417,8 @@ export class CaptureParser {
         this.buf = head.chunk;
         this.bufOwner = head.chunk;
         this.dv = new DataView(head.chunk.buffer, head.chunk.byteOffset, head.chunk.byteLength);
+        this.ab = head.chunk.buffer;
+        this.bo = head.chunk.byteOffset;
         this.base -= head.start;
         this.pos = head.start;
         this.lim = head.chunk.length;
@@ -441,6 +448,8 @@ export class CaptureParser {
     this.buf = out;
     this.bufOwner = undefined;
     this.dv = new DataView(out.buffer);
+    this.ab = out.buffer;
+    this.bo = 0;
     this.pos = 0;
     this.lim = n;
     return true;
@@ -669,7 +678,7 @@ export class CaptureParser {
       dv = this.dv;
     }
     const offset = this.base + p;
-    const data = this.buf.subarray(p + hl, p + total);
+    const data = new Uint8Array(this.ab, this.bo + p + hl, capLen);
     this.pos = p + total;
     const tsNsec = this.nano ? tsFrac : tsFrac * 1000;
     const rec =
@@ -1011,7 +1020,7 @@ export class CaptureParser {
       out[0]!,
       out[1]!,
       origLen,
-      this.buf.subarray(p + 28, dataEnd),
+      new Uint8Array(this.ab, this.bo + p + 28, capLen),
       this.ifFcs[ifId],
       flags,
       comments,
@@ -1063,7 +1072,7 @@ export class CaptureParser {
       0,
       0,
       origLen,
-      this.buf.subarray(p + 12, dataEnd),
+      new Uint8Array(this.ab, this.bo + p + 12, capLen),
       this.ifFcs[0],
       undefined,
       undefined,
@@ -1119,7 +1128,7 @@ export class CaptureParser {
       out[0]!,
       out[1]!,
       origLen,
-      this.buf.subarray(p + 28, dataEnd),
+      new Uint8Array(this.ab, this.bo + p + 28, capLen),
       this.ifFcs[ifId],
       po.flags,
       po.comments,
