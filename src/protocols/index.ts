@@ -4,19 +4,30 @@ import { data } from './data.js';
 import { dhcp } from './dhcp/index.js';
 import { dns, llmnr, mdns } from './dns.js';
 import { ethernet } from './ethernet.js';
+import { arp } from './arp.js';
+import { loopLink, nullLink } from './null.js';
+import { RAW_LINKTYPES, raw } from './raw.js';
+import { sll, sll2 } from './sll.js';
+import { ieee8021ad, vlan } from './vlan.js';
 import { ipv4 } from './ipv4.js';
 import { icmp } from './icmp.js';
 import { icmpv6 } from './icmpv6.js';
 import { ah, esp, ipv6 } from './ipv6.js';
+import { tcp } from './tcp.js';
 import { udp } from './udp.js';
 import type { Protocol } from './types.js';
 
 /** Every protocol wirelens knows, outermost layers first. */
-export const PROTOCOLS: readonly Protocol<any, any>[] = [ethernet, ipv4, ipv6, ah, esp, icmp, icmpv6, udp, dhcp, dns, mdns, llmnr, data];
+export const PROTOCOLS: readonly Protocol<any, any>[] = [ethernet, sll, sll2, nullLink, loopLink, raw, ieee8021ad, vlan, arp, ipv4, ipv6, ah, esp, icmp, icmpv6, tcp, udp, dhcp, dns, mdns, llmnr, data];
 
 /** Register every protocol and its bindings (no import side effects: call this, or bind your own). */
 export function registerDefaults(reg: Registry = new Registry()): Registry {
   for (const p of PROTOCOLS) reg.add(p);
+  // LINKTYPE_IPV4 / LINKTYPE_IPV6 start with the IP header itself (link layers, src/protocols/raw.ts).
+  for (const l of RAW_LINKTYPES) {
+    const p = reg.protocol(l.proto);
+    if (p) reg.bind(l.table, l.key, p);
+  }
   return reg;
 }
 
@@ -24,3 +35,5 @@ export { data, ethernet, ipv4, udp };
 export { ah, esp, icmp, icmpv6, ipv6 };
 export { dhcp };
 export { dns, mdns, llmnr };
+export { tcp };
+export { arp, ieee8021ad, loopLink, nullLink, raw, sll, sll2, vlan };
