@@ -11,6 +11,7 @@
 //   split-js     node /work/shared/bench/peers/split.js F         (record-splitting floor)
 // each under /usr/bin/time (wall, user+sys CPU, peak RSS), and prints medians, packets/s, and the
 // median of the per-round ratios. Targets: >= 3x pcap-parser, <= 1.5x split-js's time.
+// Then the same readers in one warm process (bench/capture.inproc.mjs: best CPU time per reader).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -97,4 +98,11 @@ for (const [f] of files) {
   console.log(
     `  ours vs split-js floor: ${(1 / ratio('ours', 'split-js')).toFixed(2)}x its time (ours-each ${(1 / ratio('ours-each', 'split-js')).toFixed(2)}x)  [target <= 1.5x]`,
   );
+}
+
+// Steady state in one warm process (start-up excluded; less sensitive to a busy machine)
+for (const [f] of files) {
+  console.log('');
+  const r = spawnSync(process.execPath, [join(HERE, 'capture.inproc.mjs'), f, String(ROUNDS)], { env, encoding: 'utf8' });
+  process.stdout.write(r.stdout + r.stderr);
 }
