@@ -75,6 +75,11 @@ const runs = {
     for await (const r of openCapture(path)) n += r.data.length >= 0 ? 1 : 0;
     return n;
   },
+  'ours batches': async () => {
+    let n = 0;
+    for await (const batch of openCapture(path).batches()) for (const r of batch) n += r.data.length >= 0 ? 1 : 0;
+    return n;
+  },
   'pcap-parser': () =>
     new Promise((resolve) => {
       let n = 0;

@@ -175,6 +175,36 @@ export class CaptureStream implements AsyncIterable<CaptureRecord>, CaptureInfo 
     }
   }
 
+  /**
+   * Packet records in batches: every record parsed from the data read so far, then one read.
+   * `for await (const batch of cap.batches()) for (const rec of batch) ...` costs one promise
+   * per chunk instead of one per record. A batch's views stay valid until the next batch is
+   * requested.
+   */
+  async *batches(): AsyncGenerator<CaptureRecord[]> {
+    const p = this.parser;
+    const it = this.chunks();
+    let batch: CaptureRecord[] = [];
+    for (;;) {
+      const s = p.next();
+      if (s === RECORD) batch.push(p.record!);
+      else if (s === EVENT) this.blocks.push(p.event!);
+      else if (s === NEED_MORE) {
+        if (batch.length > 0) {
+          yield batch;
+          batch = [];
+        }
+        const r = await it.next();
+        if (r.done) p.end();
+        else p.push(r.value);
+      } else {
+        if (batch.length > 0) yield batch;
+        await it.return(undefined);
+        return;
+      }
+    }
+  }
+
   /** Packet records. Hand-written (not an async generator): a record already parsed costs one resolved promise. */
   [Symbol.asyncIterator](): AsyncIterator<CaptureRecord> {
     const p = this.parser;

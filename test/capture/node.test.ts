@@ -148,3 +148,21 @@ describe('copyCapture (streaming byte-exact copy)', () => {
     expect(f.events.filter((e) => e.kind === 'stats').length).toBe(4);
   });
 });
+
+describe('batches()', () => {
+  it('yields every record, in batches whose views are valid until the next batch', async () => {
+    for (const rel of ['node-pcap-parser/smtp.pcap', 'hadrielk-pcapng/output_le/difficult/test202.pcapng', 'crafted/modified.pcap']) {
+      const sync = readCaptureFile(fixture(rel));
+      const cap = openCapture(join(FIXTURES, rel), { chunkSize: 256 });
+      const seen: unknown[] = [];
+      let batches = 0;
+      for await (const batch of cap.batches()) {
+        batches++;
+        for (const r of batch) seen.push(view(r));
+      }
+      expect(seen, rel).toEqual(sync.records.map(view));
+      expect(batches).toBeGreaterThan(1);
+      expect(cap.problems).toEqual(sync.problems);
+    }
+  });
+});
