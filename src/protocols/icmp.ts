@@ -394,6 +394,11 @@ export const icmp = defineProtocol<IcmpValue, IcmpInput>({
   },
 });
 
+/** Bytes `icmp.encode(input, payload)` adds around the payload: the header with its body, and the trailer. */
+export function icmpEncodingLength(input: IcmpInput): number {
+  return 4 + bodyLength(input.body ?? { kind: 'unknown', rest: new Uint8Array(4) }) + (input.trailer?.length ?? 0);
+}
+
 function ipFragmented(l: Layer): boolean {
   const v = l.value as { mf?: unknown; frag_offset?: unknown };
   return v.mf === true || (typeof v.frag_offset === 'number' && v.frag_offset !== 0);

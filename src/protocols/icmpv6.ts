@@ -643,6 +643,11 @@ function writeBody(out: Uint8Array, at: number, body: Icmpv6Body, quotedLen: num
   }
 }
 
+/** Bytes `icmpv6.encode(input, payload)` adds around the payload (without redirected-header padding). */
+export function icmpv6EncodingLength(input: Icmpv6Input): number {
+  return 4 + bodySize(input.body ?? { kind: 'unknown', data: new Uint8Array(4) }) + (input.trailer?.length ?? 0);
+}
+
 function ndOptions(body: Icmpv6Body): NdOption[] | undefined {
   return body.kind === 'rs' || body.kind === 'ra' || body.kind === 'ns' || body.kind === 'na' || body.kind === 'redirect' ? body.options : undefined;
 }

@@ -755,6 +755,11 @@ export const ipv4 = defineProtocol<IPv4Value, IPv4Input>({
   },
 });
 
+/** Bytes `ipv4.encode(input, payload)` adds before the payload: 20 plus the options padded to 4 bytes. */
+export function ipv4EncodingLength(input: IPv4Input): number {
+  return 20 + ((optionsLength(input.options ?? [], input.optPadding) + 3) & ~3);
+}
+
 function fold(s: number): number {
   while (s > 0xffff) s = (s & 0xffff) + (s >>> 16);
   return s;

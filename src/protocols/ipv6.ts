@@ -971,6 +971,11 @@ export const esp = defineProtocol<EspValue, EspValue>({
   },
 });
 
+/** Bytes `ipv6.encode(input, payload)` adds before the payload: 40 plus the extension headers. */
+export function ipv6EncodingLength(input: IPv6Input): number {
+  return 40 + (input.ext ?? []).reduce((n, e) => n + extLength(e), 0);
+}
+
 /** The extension headers of a decoded IPv6 layer with their absolute start offsets. */
 export function extOffsets(layer: Layer<IPv6Value>): { ext: IPv6Ext; start: number }[] {
   const out: { ext: IPv6Ext; start: number }[] = [];
