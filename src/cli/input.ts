@@ -13,7 +13,7 @@ export interface Input {
   /** Decimals of the time column for a record (6 for µs, 9 for ns resolution), as tshark's "auto" precision. */
   tsDecimals(record?: CaptureRecord): number;
   /** The interface a record came from, as the Frame section shows it (pcapng name and description). */
-  interfaceInfo(record: CaptureRecord): { pcapng: boolean; name?: string; description?: string };
+  interfaceInfo(record: CaptureRecord): { pcapng: boolean; name?: string; description?: string; littleEndian?: boolean };
 }
 
 export async function openInput(path: string): Promise<Input | { error: string }> {
@@ -33,8 +33,10 @@ export async function openInput(path: string): Promise<Input | { error: string }
     interfaceInfo: (record) => {
       if (stream.format !== 'pcapng') return { pcapng: false };
       const iface = stream.interfaces.find((i) => i.id === record.interfaceId && i.sectionIndex === (record.sectionIndex ?? 0));
+      const section = stream.sections.find((x) => x.index === (record.sectionIndex ?? 0));
       return {
         pcapng: true,
+        ...(section ? { littleEndian: section.littleEndian } : {}),
         ...(iface?.name !== undefined ? { name: iface.name } : {}),
         ...(iface?.description !== undefined ? { description: iface.description } : {}),
       };

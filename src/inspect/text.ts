@@ -4,13 +4,14 @@
  * `[...]`, hidden fields not shown. Also the Frame section (tshark's `frame` pseudo-protocol) with its Arrival Time in
  * the local time zone, which the inspectors share (text, JSON, EK, --explain).
  */
+import { parseOptions } from '../capture/options.js';
 import { readUint } from '../fields/compile.js';
 import { frameTable, protocolsPath, secText } from '../dissect/frame.js';
 import type { Frame } from '../dissect/frame.js';
 import type { Prefs } from '../dissect/prefs.js';
-import { nodeLabel } from '../fields/format.js';
+import { bitPattern, nodeLabel } from '../fields/format.js';
 import { defineFields } from '../fields/types.js';
-import type { FieldNode } from '../fields/types.js';
+import type { FieldDef, FieldNode } from '../fields/types.js';
 import { hexLines } from './hexdump.js';
 import { frameTree } from './tree.js';
 
@@ -25,6 +26,18 @@ export const frameExtraTable = defineFields(
     section_number: { abbrev: 'frame.section_number', name: 'Section number', type: 'UINT32', base: 'DEC', desc: 'Which pcapng section (counted from 1) holds the packet' },
     interface_name: { abbrev: 'frame.interface_name', name: 'Interface name', type: 'STRING', desc: 'Name of the capture interface (pcapng if_name)' },
     interface_description: { abbrev: 'frame.interface_description', name: 'Interface description', type: 'STRING', desc: 'Description of the capture interface (pcapng if_description)' },
+    reception_type: { abbrev: 'frame.packet_flags_reception_type', name: 'Reception type', type: 'UINT32', base: 'DEC', bitmask: 0x1c, strings: { 0: 'Not specified', 1: 'Unicast', 2: 'Multicast', 3: 'Broadcast', 4: 'Promiscuous' }, desc: 'How the packet was addressed when received (pcapng EPB flags bits 2-4)' },
+    fcs_length: { abbrev: 'frame.packet_flags_fcs_length', name: 'FCS length', type: 'UINT32', base: 'DEC', bitmask: 0x1e0, desc: 'Length of the frame check sequence, in bytes (EPB flags bits 5-8)' },
+    flags_reserved: { abbrev: 'frame.packet_flags_reserved', name: 'Reserved', type: 'UINT32', base: 'DEC', bitmask: 0xfe00, desc: 'Reserved flag bits (9-15), zero' },
+    crc_error: { abbrev: 'frame.packet_flags_crc_error', name: 'CRC error', type: 'BOOLEAN', bitmask: 0x1000000, width: 4, tfs: ['Set', 'Not set'], desc: 'The link layer saw a CRC error' },
+    too_long: { abbrev: 'frame.packet_flags_packet_too_error', name: 'Packet too long error', type: 'BOOLEAN', bitmask: 0x2000000, width: 4, tfs: ['Set', 'Not set'], desc: 'The frame was longer than the link allows' },
+    too_short: { abbrev: 'frame.packet_flags_packet_too_short_error', name: 'Packet too short error', type: 'BOOLEAN', bitmask: 0x4000000, width: 4, tfs: ['Set', 'Not set'], desc: 'The frame was shorter than the link allows' },
+    gap: { abbrev: 'frame.packet_flags_wrong_inter_frame_gap_error', name: 'Wrong interframe gap error', type: 'BOOLEAN', bitmask: 0x8000000, width: 4, tfs: ['Set', 'Not set'], desc: 'The gap before the frame was wrong' },
+    unaligned: { abbrev: 'frame.packet_flags_unaligned_frame_error', name: 'Unaligned frame error', type: 'BOOLEAN', bitmask: 0x10000000, width: 4, tfs: ['Set', 'Not set'], desc: 'The frame did not end on a byte boundary' },
+    sfd: { abbrev: 'frame.packet_flags_start_frame_delimiter_error', name: 'Start frame delimiter error', type: 'BOOLEAN', bitmask: 0x20000000, width: 4, tfs: ['Set', 'Not set'], desc: 'The start frame delimiter was wrong' },
+    preamble: { abbrev: 'frame.packet_flags_preamble_error', name: 'Preamble error', type: 'BOOLEAN', bitmask: 0x40000000, width: 4, tfs: ['Set', 'Not set'], desc: 'The preamble was wrong' },
+    drop_count: { abbrev: 'frame.drop_count', name: 'Drop Count', type: 'UINT64', base: 'DEC', desc: 'Packets lost between this one and the previous one on the same interface (pcapng epb_dropcount)' },
+    symbol: { abbrev: 'frame.packet_flags_symbol_error', name: 'Symbol error', type: 'BOOLEAN', bitmask: 0x80000000, width: 4, tfs: ['Set', 'Not set'], desc: 'The link layer saw an invalid symbol' },
   },
 );
 
@@ -34,6 +47,8 @@ export interface InterfaceInfo {
   readonly pcapng: boolean;
   readonly name?: string;
   readonly description?: string;
+  /** Byte order of the record's pcapng section (to read its options, e.g. the drop count). */
+  readonly littleEndian?: boolean;
 }
 
 /** LINKTYPE_ -> [Wireshark WTAP_ENCAP number, tshark's name] for the `Encapsulation type` line. */
@@ -123,6 +138,7 @@ export function frameSection(frame: Frame, iface?: InterfaceInfo): FieldNode {
       ...(ifChildren.length ? { children: ifChildren } : {}),
     });
   }
+  if (pcapng && r.flags !== undefined) nodes.push(packetFlagsNode(r.flags >>> 0));
   const enc = encapType(r.linkType);
   nodes.push({ def: f.encap_type, start: 0, len: 0, value: enc.value, text: `Encapsulation type: ${enc.name} (${enc.value})` });
   if (r.hasTimestamp !== false) {
@@ -144,12 +160,49 @@ export function frameSection(frame: Frame, iface?: InterfaceInfo): FieldNode {
   nodes.push({ def: f.number, start: 0, len: 0, value: frame.number });
   nodes.push({ def: f.len, start: 0, len: 0, value: r.origLen, text: `Frame Length: ${r.origLen} bytes (${r.origLen * 8} bits)` });
   nodes.push({ def: f.cap_len, start: 0, len: 0, value: cap, text: `Capture Length: ${cap} bytes (${cap * 8} bits)` });
+  const drops = pcapng && r.options && iface?.littleEndian !== undefined ? dropCount(r.options, iface.littleEndian) : undefined;
+  if (drops !== undefined) nodes.push({ def: x.drop_count, start: 0, len: 0, value: drops });
   nodes.push({ def: f.marked, start: 0, len: 0, value: false, generated: true, text: '[Frame is marked: False]' });
   nodes.push({ def: f.ignored, start: 0, len: 0, value: false, generated: true, text: '[Frame is ignored: False]' });
   nodes.push({ def: f.protocols, start: 0, len: 0, value: protocolsPath(frame), generated: true, text: `[Protocols in frame: ${protocolsPath(frame)}]` });
   let label = `Frame ${frame.number}: ${r.origLen} bytes on wire (${r.origLen * 8} bits), ${cap} bytes captured (${cap * 8} bits)`;
   if (pcapng && r.source !== 'custom') label += ` on interface ${iface?.name ?? iface?.description ?? r.interfaceId}, id ${r.interfaceId}`;
   return { def: frameTable.proto, start: 0, len: cap, value: null, text: label, children: nodes };
+}
+
+/** epb_dropcount (option 4, 64 bits) from a packet block's raw option bytes. */
+function dropCount(options: Uint8Array, le: boolean): bigint | undefined {
+  const dv = new DataView(options.buffer, options.byteOffset, options.byteLength);
+  const parsed = parseOptions(options, dv, 0, options.length, le, false);
+  const o = parsed.options.find((x) => x.code === 4 && x.value.length >= 8);
+  if (!o) return undefined;
+  return new DataView(o.value.buffer, o.value.byteOffset, 8).getBigUint64(0, le);
+}
+
+/** pcapng EPB flags (epb_flags) as tshark shows them: the word, then each part with its bits drawn. */
+function packetFlagsNode(fl: number): FieldNode {
+  const f = frameTable.fields;
+  const x = frameExtraTable.fields;
+  const part = (def: FieldDef, mask: number, value: number | boolean, shown: string): FieldNode => ({
+    def,
+    start: 0,
+    len: 0,
+    value,
+    text: `${bitPattern(mask, 4, fl)}${def.name}: ${shown}`,
+  });
+  const dir = fl & 3;
+  const rec = (fl >>> 2) & 7;
+  const children: FieldNode[] = [
+    part(f.packet_flags_direction, 0x3, dir, `${f.packet_flags_direction.strings?.[dir] ?? 'Unknown'} (0x${dir.toString(16)})`),
+    part(x.reception_type, 0x1c, rec, `${x.reception_type.strings?.[rec] ?? 'Unknown'} (${rec})`),
+    part(x.fcs_length, 0x1e0, (fl >>> 5) & 15, String((fl >>> 5) & 15)),
+    part(x.flags_reserved, 0xfe00, (fl >>> 9) & 0x7f, String((fl >>> 9) & 0x7f)),
+  ];
+  for (const def of [x.crc_error, x.too_long, x.too_short, x.gap, x.unaligned, x.sfd, x.preamble, x.symbol]) {
+    const set = ((fl & def.bitmask!) >>> 0) !== 0;
+    children.push(part(def, def.bitmask!, set, set ? 'Set' : 'Not set'));
+  }
+  return { def: f.packet_flags, start: 0, len: 0, value: fl, text: `Packet flags: 0x${fl.toString(16).padStart(8, '0')}`, children };
 }
 
 /** The frame's tree as the inspectors show it: frameTree with tshark's Frame section in front. */
