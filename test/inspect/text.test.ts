@@ -65,6 +65,33 @@ describe('Frame section', () => {
     expect(detailLines([frameSection(f, { pcapng: true })], [f.data])[0]).toMatch(/ on interface 0, id 0$/);
   });
 
+  it('shows pcapng EPB flags as tshark does (hadrielk test009, flags 0)', () => {
+    const f = frames('fixtures/cli/udp-packet.pcap')[0]!;
+    const flagged: Frame = { ...f, record: { ...f.record, flags: 0, source: 'epb', sectionIndex: 0 } };
+    const lines = detailLines([frameSection(flagged, { pcapng: true, name: 'eth0' })], [f.data]);
+    expect(lines.slice(4, 18)).toEqual([
+      '    Packet flags: 0x00000000',
+      '        .... .... .... .... .... .... .... ..00 = Direction: Unknown (0x0)',
+      '        .... .... .... .... .... .... ...0 00.. = Reception type: Not specified (0)',
+      '        .... .... .... .... .... ...0 000. .... = FCS length: 0',
+      '        .... .... .... .... 0000 000. .... .... = Reserved: 0',
+      '        .... ...0 .... .... .... .... .... .... = CRC error: Not set',
+      '        .... ..0. .... .... .... .... .... .... = Packet too long error: Not set',
+      '        .... .0.. .... .... .... .... .... .... = Packet too short error: Not set',
+      '        .... 0... .... .... .... .... .... .... = Wrong interframe gap error: Not set',
+      '        ...0 .... .... .... .... .... .... .... = Unaligned frame error: Not set',
+      '        ..0. .... .... .... .... .... .... .... = Start frame delimiter error: Not set',
+      '        .0.. .... .... .... .... .... .... .... = Preamble error: Not set',
+      '        0... .... .... .... .... .... .... .... = Symbol error: Not set',
+      '    Encapsulation type: Ethernet (1)',
+    ]);
+    const set = detailLines([frameSection({ ...flagged, record: { ...flagged.record, flags: 0x80000086 } }, { pcapng: true })], [f.data]);
+    expect(set).toContain('        .... .... .... .... .... .... .... ..10 = Direction: Outbound (0x2)');
+    expect(set).toContain('        .... .... .... .... .... .... ...0 01.. = Reception type: Unicast (1)');
+    expect(set).toContain('        .... .... .... .... .... ...0 100. .... = FCS length: 4');
+    expect(set).toContain('        1... .... .... .... .... .... .... .... = Symbol error: Set');
+  });
+
   it('leaves the time lines out for records without a timestamp', () => {
     const f = frames('fixtures/cli/udp-packet.pcap')[0]!;
     const noTs: Frame = { ...f, record: { ...f.record, hasTimestamp: false } };
