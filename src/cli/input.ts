@@ -8,6 +8,8 @@ import type { Problem } from '../core/problem.js';
 
 export interface Input {
   records: AsyncIterable<CaptureRecord>;
+  /** The records in batches: a batch's records stay valid until the next batch is requested. */
+  batches(): AsyncIterable<CaptureRecord[]>;
   info: CaptureInfo;
   problems(): readonly Problem[];
   /** Decimals of the time column for a record (6 for µs, 9 for ns resolution), as tshark's "auto" precision. */
@@ -28,6 +30,7 @@ export async function openInput(path: string): Promise<Input | { error: string }
   const stream = openCapture(path);
   return {
     records: stream,
+    batches: () => stream.batches(),
     info: stream,
     problems: () => stream.problems,
     interfaceInfo: (record) => {

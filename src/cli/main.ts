@@ -188,8 +188,9 @@ export async function main(argv: string[]): Promise<number> {
   if (format === 'fields' && fieldsOpts.header) out.line(opts.field.join(fieldsOpts.separator));
 
   let n = 0;
-  for await (const record of input.records) {
-    if (n >= limit || out.closed) break;
+  // Records come in batches (one promise per read, not per packet); each batch is valid until the next.
+  packets: for await (const batch of input.batches()) for (const record of batch) {
+    if (n >= limit || out.closed) break packets;
     n++;
     if (sink) {
       try {
