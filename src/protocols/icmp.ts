@@ -367,6 +367,8 @@ export const icmp = defineProtocol<IcmpValue, IcmpInput>({
       const ttl = enclosingTtl(ctx);
       return `${name.padEnd(20)} id=${hex(body.ident, 4)}, seq=${body.seq}/${swap16(body.seq)}${ttl !== undefined ? `, ttl=${ttl}` : ''}`;
     }
+    // tshark pads the echo name to 20 characters before the identifier; a message cut short stops there.
+    if (v.type === 0 || v.type === 8) return name.padEnd(20);
     const codes = ICMP_CODES[v.type];
     if (codes) return `${name} (${codes[v.code] ?? `Unknown code: ${v.code}`})`;
     return name;

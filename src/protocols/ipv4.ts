@@ -669,9 +669,10 @@ export const ipv4 = defineProtocol<IPv4Value, IPv4Input>({
     if (route) return `Internet Protocol Version 4, Src: ${v.src}, Dst: ${route.addresses[route.addresses.length - 1]}, Via: ${v.dst}`;
     return `Internet Protocol Version 4, Src: ${v.src}, Dst: ${v.dst}`;
   },
-  summary(layer) {
+  summary(layer, ctx) {
     const v = layer.value;
-    if (!fragmented(v) || v.proto === undefined) return '';
+    // Only when the payload is not decoded because of fragmentation (a later fragment, or reassembly on).
+    if (!fragmented(v) || v.proto === undefined || (v.frag_offset === 0 && !ctx.prefs['ip.defragment'])) return '';
     return `Fragmented IP protocol (proto=${IP_PROTOCOLS[v.proto] ?? 'Unknown'} ${v.proto}, off=${v.frag_offset * 8}, ID=${v.id.toString(16).padStart(4, '0')})`;
   },
   encode(input, payload, ctx) {

@@ -775,9 +775,10 @@ export const ipv6 = defineProtocol<IPv6Value, IPv6Input>({
     if (v.dst === undefined) return `Internet Protocol Version 6, Src: ${v.src}`;
     return `Internet Protocol Version 6, Src: ${v.src}, Dst: ${v.dst}`;
   },
-  summary(layer) {
+  summary(layer, ctx) {
     const fr = layer.value.ext.find((e) => e.kind === 'fragment');
-    if (fr && fr.kind === 'fragment') {
+    // Only when the payload is not decoded because of fragmentation (a later fragment, or reassembly on).
+    if (fr && fr.kind === 'fragment' && (fr.more || fr.offset !== 0) && (fr.offset !== 0 || ctx.prefs['ipv6.defragment'])) {
       return `IPv6 fragment (off=${fr.offset * 8} more=${fr.more ? 'y' : 'n'} ident=0x${fr.ident.toString(16).padStart(8, '0')} nxt=${fr.nxt})`;
     }
     return '';
