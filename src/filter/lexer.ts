@@ -45,11 +45,6 @@ export function tokenize(src: string): Token[] {
       spaced = true;
       continue;
     }
-    if (c === '#' && spaced) {
-      // a comment, as in 4.0: `#` after white space runs to the end of the line
-      while (i < src.length && src[i] !== '\n') i++;
-      continue;
-    }
     const start = i;
     if (c === '"' || (c === 'r' && src[i + 1] === '"')) {
       const raw = c === 'r';

@@ -247,7 +247,7 @@ class Parser {
         if (KEYWORDS.has(t.text)) throw this.unexpected(t);
         const nx = this.peek();
         if (this.isOp(nx, '(') && !nx.spaced) return this.parseCall(t);
-        if (this.isOp(nx, '#') && !nx.spaced) return this.parseLayer(t);
+        if (this.isOp(nx, '#')) return this.parseLayer(t);
         return { kind: 'word', text: t.text, pos: t.pos, len: t.len };
       }
       case 'op':
@@ -300,6 +300,7 @@ class Parser {
       return { kind: 'word', text: name.text, layers, layersText: t.text, pos: name.pos, len: t.pos + t.len - name.pos };
     }
     const c = this.src[hash.pos + 1];
-    throw new FilterError(`Expected digit or "[", not "${c ?? ''}"`, hash.pos + 1, 1);
+    if (c === undefined) throw new FilterError('Unexpected end of filter expression.');
+    throw new FilterError(`Expected digit or "[", not "${c}"`, hash.pos + 1, 1);
   }
 }
