@@ -108,6 +108,9 @@ export const tcpTable = defineFields(
     md5_digest: { abbrev: 'tcp.options.md5.digest', name: 'MD5 digest', type: 'BYTES', desc: 'RFC 2385 MD5 signature of the segment (BGP sessions)' },
     user_to_granularity: { abbrev: 'tcp.options.user_to_granularity', name: 'Granularity', type: 'BOOLEAN', bitmask: 0x8000, tfs: ['Minutes', 'Seconds'], desc: 'Unit of the user timeout (RFC 5482)' },
     user_to_val: { abbrev: 'tcp.options.user_to_val', name: 'User Timeout', type: 'UINT16', base: 'DEC', bitmask: 0x7fff, desc: 'How long the sender waits for acknowledgments before giving up the connection' },
+    acc_ecn_ee0b: { abbrev: 'tcp.options.acc_ecn.ee0b', name: 'Accurate ECN Echo ECT(0) Byte Counter', type: 'UINT24', base: 'DEC', desc: 'AccECN: bytes received marked ECT(0), modulo 2^24' },
+    acc_ecn_eceb: { abbrev: 'tcp.options.acc_ecn.eceb', name: 'Accurate ECN Echo CE Byte Counter', type: 'UINT24', base: 'DEC', desc: 'AccECN: bytes received marked Congestion Experienced, modulo 2^24' },
+    acc_ecn_ee1b: { abbrev: 'tcp.options.acc_ecn.ee1b', name: 'Accurate ECN Echo ECT(1) Byte Counter', type: 'UINT24', base: 'DEC', desc: 'AccECN: bytes received marked ECT(1), modulo 2^24' },
     unknown_payload: { abbrev: 'tcp.options.unknown.payload', name: 'Payload', type: 'BYTES', desc: 'Data of an option wirelens does not interpret' },
     option_len_invalid: { abbrev: 'tcp.option.len.invalid', name: 'Invalid length for option', type: 'NONE', desc: 'The option length is wrong for its kind or goes past the end of the options' },
     suboption_malformed: { abbrev: 'tcp.suboption_malformed', name: 'suboption would go past end of option', type: 'NONE', desc: 'The option data ends in the middle of an item' },
@@ -141,7 +144,7 @@ export type TcpOption =
    * Raw option: `data` is what follows the length byte. `len` is the length byte when it does not match
    * (2 + data.length) — a length below 2 or past the end of the options; `null` when the option has no length byte.
    */
-  | { kind: 'unknown'; type: number; data: Uint8Array; len?: number | null };
+  | { kind: 'unknown'; type: number; data: Uint8Array; len?: number | null; cut?: boolean };
 
 export interface TcpValue {
   srcport: number;
@@ -166,6 +169,10 @@ export interface TcpValue {
   seglen?: number;
   checksumStatus: 'good' | 'bad' | 'unchecked';
   checksumCalculated?: number;
+  /** The IP payload is shorter than the header length (tshark's "Short segment" note; no tcp.len). */
+  shortSegment?: boolean;
+  /** Quoted by an ICMP/ICMPv6 error: tshark shows the sequence number right after the ports and no segment length. */
+  quoted?: boolean;
 }
 
 export interface TcpInput {
@@ -212,7 +219,11 @@ function u32(b: Uint8Array, off: number): number {
   return readUint(b, off, 4);
 }
 
-function parseOptions(b: Uint8Array, start: number, end: number, v: TcpValue, problems: Problem[]): void {
+/**
+ * Options in [start, end) (captured bytes); `hdrEnd` is where the header length says they end. An option that fits
+ * the header but not the captured bytes is kept raw with `cut` (tshark shows its kind and length, then stops).
+ */
+function parseOptions(b: Uint8Array, start: number, end: number, hdrEnd: number, v: TcpValue, problems: Problem[]): void {
   let i = start;
   while (i < end) {
     const t = b[i]!;
@@ -222,7 +233,7 @@ function parseOptions(b: Uint8Array, start: number, end: number, v: TcpValue, pr
       // tshark shows each following zero byte as another EOL; a non-zero byte ends the options as bad padding.
       if (i < end && b[i] !== 0) {
         v.padding = b.subarray(i, end);
-        problems.push(problem('tcp', 'bad-value', i, end, 'non-zero header padding after End of Option List', { field: 'tcp.non_zero_bytes_after_eol' }));
+        problems.push(problem('tcp', 'bad-value', i, end, 'non-zero header padding after End of Option List', { field: 'tcp.non_zero_bytes_after_eol', severity: 'warning' }));
         return;
       }
       continue;
@@ -233,11 +244,15 @@ function parseOptions(b: Uint8Array, start: number, end: number, v: TcpValue, pr
       continue;
     }
     if (i + 1 >= end) {
-      problems.push(problem('tcp', 'truncated', i, end, `option ${t} has no length byte`, { field: 'tcp.option_len', limitedBy: 'tcp.hdr_len' }));
+      problems.push(problem('tcp', 'truncated', i, end, `option ${t} has no length byte`, { field: 'tcp.option_len', limitedBy: 'tcp.hdr_len', severity: 'warning' }));
       v.options.push({ kind: 'unknown', type: t, data: b.subarray(end, end), len: null });
       return;
     }
     const len = b[i + 1]!;
+    if (len >= 2 && i + len <= hdrEnd && i + len > end) {
+      v.options.push({ kind: 'unknown', type: t, data: b.subarray(i + 2, end), len, cut: true });
+      return;
+    }
     if (len < 2 || i + len > end) {
       problems.push(
         problem('tcp', 'bad-length', i + 1, i + 2, `option ${t} length ${len} ${len < 2 ? 'is less than 2' : 'goes past the end of the options'}`, {
@@ -245,6 +260,7 @@ function parseOptions(b: Uint8Array, start: number, end: number, v: TcpValue, pr
           actual: len,
           ...(len < 2 ? { expected: 2 } : { expected: end - i }),
           limitedBy: 'tcp.hdr_len',
+          severity: 'warning',
         }),
       );
       v.options.push({ kind: 'unknown', type: t, data: b.subarray(i + 2, end), len });
@@ -253,7 +269,7 @@ function parseOptions(b: Uint8Array, start: number, end: number, v: TcpValue, pr
     const d = i + 2;
     const fixedLen = FIXED_LENGTH[t];
     if (fixedLen !== undefined && len !== fixedLen) {
-      problems.push(problem('tcp', 'bad-length', i + 1, i + 2, `option ${t} length ${len}, should be ${fixedLen}`, { field: 'tcp.option_len', expected: fixedLen, actual: len }));
+      problems.push(problem('tcp', 'bad-length', i + 1, i + 2, `option ${t} length ${len}, should be ${fixedLen}`, { field: 'tcp.option_len', expected: fixedLen, actual: len, severity: 'warning' }));
       v.options.push({ kind: 'unknown', type: t, data: b.subarray(d, i + len) });
     } else if (t === 2) v.options.push({ kind: 'mss', mss: readUint(b, d, 2) });
     else if (t === 3) v.options.push({ kind: 'wscale', shift: b[d]! });
@@ -282,11 +298,15 @@ function reportedEnd(b: Uint8Array, start: number, end: number, ctx: DecodeConte
   const outer = ctx.layers[ctx.layers.length - 1];
   if (!outer || (outer.bytes !== undefined && outer.bytes !== b)) return end;
   const v = outer.value as Record<string, unknown>;
+  // bytes past the captured ones exist only when the snaplen cut them: the IP length is then believed
+  const cut = end === b.length && b.length < ctx.wireLen;
+  if (!cut) return end;
+  const wireEnd = ctx.wireLen - ctx.fcsLen;
   if (outer.proto.name === 'ip' && typeof v.len === 'number' && typeof v.hdr_len === 'number' && v.len >= v.hdr_len && outer.start + v.len >= start) {
-    return outer.start + v.len;
+    return Math.max(end, Math.min(outer.start + v.len, wireEnd));
   }
   if (outer.proto.name === 'ipv6' && typeof v.plen === 'number' && v.plen > 0 && outer.start + 40 + v.plen >= start) {
-    return outer.start + 40 + v.plen;
+    return Math.max(end, Math.min(outer.start + 40 + v.plen, wireEnd));
   }
   return end;
 }
@@ -297,7 +317,10 @@ function inFragment(b: Uint8Array, ctx: DecodeContext): boolean {
   if (!outer || (outer.bytes !== undefined && outer.bytes !== b)) return false;
   const v = outer.value as Record<string, unknown>;
   if (outer.proto.name === 'ip') return v.mf === true || (typeof v.frag_offset === 'number' && v.frag_offset !== 0);
-  if (outer.proto.name === 'ipv6' && Array.isArray(v.ext)) return (v.ext as { kind: string }[]).some((e) => e.kind === 'fragment');
+  if (outer.proto.name === 'ipv6' && Array.isArray(v.ext)) {
+    // an atomic fragment (offset 0, no more fragments) is a whole datagram
+    return (v.ext as { kind: string; more?: boolean; offset?: number }[]).some((e) => e.kind === 'fragment' && (e.more === true || e.offset !== 0));
+  }
   return false;
 }
 
@@ -402,11 +425,31 @@ function optionSize(o: TcpOption): number {
 
 /** Whether tshark lists the option in `Options: (N bytes), ...` (options cut by a bad length are not). */
 function optionListed(o: TcpOption): boolean {
-  return !(o.kind === 'unknown' && o.len !== undefined);
+  return !(o.kind === 'unknown' && o.len !== undefined) && !optionThrows(o);
+}
+
+/** Options that make tshark's dissector throw (a SACK without any block): nothing after them is shown. */
+function optionThrows(o: TcpOption): boolean {
+  return o.kind === 'sack' && o.blocks.length === 0 && !o.rest;
+}
+
+/** The options tshark shows: up to and including one that throws. */
+function shownOptions(opts: readonly TcpOption[]): readonly TcpOption[] {
+  const k = opts.findIndex(optionThrows);
+  return k < 0 ? opts : opts.slice(0, k + 1);
 }
 
 function optionTitle(type: number): string {
   return OPTION_TITLES[type] ?? 'Unknown';
+}
+
+/** AccECN counters (order 0: EE0B ECEB EE1B; order 1: EE1B ECEB EE0B), as many whole 3-byte fields as present. */
+function accEcnCounters(data: Uint8Array, order: number): { key: 'acc_ecn_ee0b' | 'acc_ecn_eceb' | 'acc_ecn_ee1b'; short: string; at: number; value: number }[] {
+  const keys = order === 0 ? (['acc_ecn_ee0b', 'acc_ecn_eceb', 'acc_ecn_ee1b'] as const) : (['acc_ecn_ee1b', 'acc_ecn_eceb', 'acc_ecn_ee0b'] as const);
+  const short = { acc_ecn_ee0b: 'EE0B', acc_ecn_eceb: 'ECEB', acc_ecn_ee1b: 'EE1B' } as const;
+  const out: { key: 'acc_ecn_ee0b' | 'acc_ecn_eceb' | 'acc_ecn_ee1b'; short: string; at: number; value: number }[] = [];
+  for (let k = 0; k < 3 && 3 * k + 3 <= data.length; k++) out.push({ key: keys[k]!, short: short[keys[k]!], at: 3 * k, value: readUint(data, 3 * k, 3) });
+  return out;
 }
 
 function isDsack(blocks: readonly { le: number; re: number }[], ack: number): boolean {
@@ -437,7 +480,8 @@ function optionNodes(b: Uint8Array, start: number, v: TcpValue, rel: Rel): Field
   const nodes: FieldNode[] = [];
   let i = start;
   const ackFlag = (v.flags & TCP_FLAGS.ACK) !== 0;
-  for (const o of v.options) {
+  const shown = shownOptions(v.options);
+  for (const o of shown) {
     const type = optionType(o);
     const size = optionSize(o);
     const title = optionTitle(type);
@@ -447,11 +491,17 @@ function optionNodes(b: Uint8Array, start: number, v: TcpValue, rel: Rel): Field
       i += 1;
       continue;
     }
+    if (o.kind === 'unknown' && o.cut) {
+      const lenNode: FieldNode = { def: F.option_len, start: i + 1, len: 1, value: o.len ?? 0 };
+      nodes.push({ def: tcpTable.proto, start: i, len: size, value: null, text: `TCP Option - ${title}`, children: [kindNode, lenNode] });
+      i += size;
+      continue;
+    }
     if (o.kind === 'unknown' && o.len !== undefined) {
       // a length below 2 or past the end of the options: tshark shows a note and stops
       const text =
         o.len === null
-          ? `${title} (option length byte missing)`
+          ? `${title} (length byte past end of options)`
           : o.len < 2
             ? `${title} (with too-short option length = ${o.len} byte${o.len === 1 ? '' : 's'})`
             : `${title} (option length = ${o.len} bytes says option goes past end of options)`;
@@ -510,7 +560,7 @@ function optionNodes(b: Uint8Array, start: number, v: TcpValue, rel: Rel): Field
         const data = o.data;
         const fixedLen = FIXED_LENGTH[type];
         if (fixedLen !== undefined && size !== fixedLen) {
-          children.push({ def: F.option_len_invalid, start: i + 1, len: 1, value: null, text: `[option length should be ${fixedLen}]` });
+          (lenNode as { children?: FieldNode[] }).children = [{ def: F.option_len_invalid, start: i + 1, len: 1, value: null, text: `[option length should be ${fixedLen}]` }];
           break;
         }
         if (type === 19) children.push({ def: F.md5_digest, start: d, len: data.length, value: data });
@@ -527,7 +577,17 @@ function optionNodes(b: Uint8Array, start: number, v: TcpValue, rel: Rel): Field
           if (exid === 0xf989) {
             if (rest.length) children.push({ def: F.tfo_cookie, start: d + 2, len: rest.length, value: rest });
             else children.push({ def: F.tfo_request, start: i, len: 4, value: null });
+          } else if (exid === 0xacc0 || exid === 0xacc1) {
+            const order = exid & 1;
+            const cs = accEcnCounters(rest, order);
+            for (const c of cs) children.push({ def: F[c.key], start: d + 2 + c.at, len: 3, value: c.value });
+            label += `: Accurate ECN (Order ${order})${cs.length ? ': ' + cs.map((c) => `${c.short} ${c.value}`).join(', ') : ''}`;
           } else if (rest.length) children.push({ def: F.exp_data, start: d + 2, len: rest.length, value: rest });
+        } else if (type === 172 || type === 174) {
+          const order = type === 172 ? 0 : 1;
+          const cs = accEcnCounters(data, order);
+          for (const c of cs) children.push({ def: F[c.key], start: d + c.at, len: 3, value: c.value });
+          label += `: Accurate ECN (Order ${order})${cs.length ? ': ' + cs.map((c) => `${c.short} ${c.value}`).join(', ') : ''}`;
         } else if (TCP_OPTION_KINDS[type] === undefined && data.length) {
           children.push({ def: F.unknown_payload, start: d, len: data.length, value: data });
         }
@@ -537,7 +597,7 @@ function optionNodes(b: Uint8Array, start: number, v: TcpValue, rel: Rel): Field
     nodes.push({ def: tcpTable.proto, start: i, len: size, value: null, text: label, children });
     i += size;
   }
-  if (v.padding) nodes.push({ def: F.non_zero_after_eol, start: i, len: v.padding.length, value: null, text: 'Non-zero header padding' });
+  if (v.padding && shown.length === v.options.length) nodes.push({ def: F.non_zero_after_eol, start: i, len: v.padding.length, value: null, text: 'Non-zero header padding' });
   return nodes;
 }
 
@@ -550,7 +610,7 @@ function optionsLength(v: { options?: readonly TcpOption[]; padding?: Uint8Array
 /** tshark's Info-column words for the options (`MSS=1460 SACK_PERM WS=128`). */
 function optionInfo(v: TcpValue, rel: Rel): string {
   let s = '';
-  for (const o of v.options) {
+  for (const o of shownOptions(v.options)) {
     switch (o.kind) {
       case 'mss':
         s += ` MSS=${o.mss}`;
@@ -579,7 +639,10 @@ function optionInfo(v: TcpValue, rel: Rel): string {
         else if ((o.type === 253 || o.type === 254) && o.data.length >= 2) {
           const exid = readUint(o.data, 0, 2);
           if (exid === 0xf989) s += o.data.length > 2 ? ' TFO=C' : ' TFO=R';
+          else if (exid === 0xacc0 || exid === 0xacc1) for (const c of accEcnCounters(o.data.subarray(2), exid & 1)) s += ` ${c.short}=${c.value}`;
           else if (!EXP_IDS[exid]) s += ` ExID=${exid.toString(16)}`;
+        } else if (o.type === 172 || o.type === 174) {
+          for (const c of accEcnCounters(o.data, o.type === 172 ? 0 : 1)) s += ` ${c.short}=${c.value}`;
         }
         break;
       }
@@ -644,7 +707,7 @@ function completenessText(c: number): string {
 
 function track(state: TrackState, layer: Layer<TcpValue>, frame: { readonly layers: readonly Layer[] }): Record<string, unknown> | undefined {
   const v = layer.value;
-  if (v.hdr_len === undefined || v.flags === undefined || layer.headerEnd - layer.start < 20) return undefined;
+  if (v.flags === undefined || v.window === undefined) return undefined;
   const ep = endpoints(layer, frame.layers);
   if (!ep) return undefined;
   const a = `${ep.src}|${v.srcport}`;
@@ -665,13 +728,15 @@ function track(state: TrackState, layer: Layer<TcpValue>, frame: { readonly laye
     conv = fresh();
     isNew = true;
   } else if (syn && !ackf && conv.flows[a]!.baseSeq !== undefined && conv.flows[a]!.baseSeq !== v.seq) {
-    // a new connection reusing the ports
+    // a new connection reusing the ports: tshark starts it as "SYN sent"
     conv = fresh();
+    conv.completeness = COMPLETENESS.SYN;
     isNew = true;
   }
   const fwd = conv.flows[a]!;
   const rev = conv.flows[z]!;
   const shown = conv.completeness;
+  if (v.quoted) return { tcp: { stream: conv.stream, completeness: shown, windowScale: fwd.winScale, ace: false } satisfies TcpNotes };
   // completeness, as tshark accumulates it
   if (isNew) {
     if (syn && !ackf) conv.completeness |= COMPLETENESS.SYN | ((v.seglen ?? 0) > 0 ? COMPLETENESS.DATA : 0);
@@ -799,6 +864,9 @@ export const tcp = defineProtocol<TcpValue, TcpInput>({
     fixed.read(b, start, end, v as unknown as Record<string, unknown>);
     v.options = [];
     v.checksumStatus = 'unchecked';
+    // tshark's ICMP (not ICMPv6) error quotes get the sequence number early and no seq_raw
+    const n = ctx.layers.length;
+    if (ctx.inError && n >= 2 && ctx.layers[n - 1]!.proto.name === 'ip' && ctx.layers[n - 2]!.proto.name === 'icmp') v.quoted = true;
     const avail = end - start;
     if (avail < 20) {
       if (!ctx.inError) {
@@ -808,14 +876,18 @@ export const tcp = defineProtocol<TcpValue, TcpInput>({
       return { value: v, headerEnd: end, end };
     }
     const hl = v.hdr_len;
+    const repEnd = reportedEnd(b, start, end, ctx);
+    const fragmented = inFragment(b, ctx);
+    if (!fragmented && !ctx.inError) {
+      if (repEnd - start >= hl) v.seglen = repEnd - start - hl;
+      else v.shortSegment = true;
+    }
     if (hl < 20) {
-      ctx.problems.push(problem('tcp', 'bad-length', start + 12, start + 13, `header length ${hl} bytes is less than 20`, { field: 'tcp.hdr_len', expected: 20, actual: hl }));
+      ctx.problems.push(problem('tcp', 'bad-length', start + 12, start + 13, `header length ${hl} bytes is less than 20`, { field: 'tcp.hdr_len', expected: 20, actual: hl, severity: 'warning' }));
       if (end > start + 20) v.extra = b.subarray(start + 20, end);
       return { value: v, headerEnd: end, end };
     }
     let hdrEnd = start + hl;
-    const repEnd = reportedEnd(b, start, end, ctx);
-    const fragmented = inFragment(b, ctx);
     if (hdrEnd > end) {
       if (!ctx.inError) {
         const cut = end === b.length && b.length < ctx.wireLen;
@@ -823,8 +895,7 @@ export const tcp = defineProtocol<TcpValue, TcpInput>({
       }
       hdrEnd = end;
     }
-    if (hl > 20) parseOptions(b, start + 20, hdrEnd, v, ctx.problems);
-    if (!fragmented && !ctx.inError && repEnd - start >= hl) v.seglen = repEnd - start - hl;
+    if (hl > 20) parseOptions(b, start + 20, hdrEnd, start + hl, v, ctx.problems);
     // The checksum covers the whole segment: verify it when every byte was captured.
     if (!fragmented && !ctx.inError && repEnd === end) {
       const ph = enclosingPseudoSum(b, ctx.layers, 6, end - start);
@@ -858,32 +929,45 @@ export const tcp = defineProtocol<TcpValue, TcpInput>({
     if (have(4)) out.push({ def: F.dstport, start: s + 2, len: 2, value: v.dstport });
     if (have(2)) out.push({ def: F.port, start: s, len: 2, value: v.srcport, hidden: true });
     if (have(4)) out.push({ def: F.port, start: s + 2, len: 2, value: v.dstport, hidden: true });
+    // inside an ICMP error tshark adds the sequence number first, raw (the quote is often only 8 bytes)
+    if (v.quoted && have(8)) out.push({ def: F.seq_display, start: s + 4, len: 4, value: v.seq });
     if (notes) {
       out.push({ def: F.stream, start: s, len: 0, value: notes.stream, generated: true });
       out.push({ def: F.completeness, start: s, len: 0, value: notes.completeness, generated: true, text: `[Conversation completeness: ${completenessText(notes.completeness)}]` });
     }
-    if (!have(8)) return out;
-    if (v.seglen !== undefined && have(13)) out.push({ def: F.len, start: s + 12, len: 1, value: v.seglen, generated: true });
-    const seq = (v.seq - rel.seqBase) >>> 0;
-    out.push({ def: F.seq_display, start: s + 4, len: 4, value: seq, ...(rel.relative ? { text: `Sequence Number: ${seq}${sfx}` } : {}) });
-    out.push({ def: F.seq, start: s + 4, len: 4, value: v.seq, ...(rel.relative ? {} : { hidden: true }) });
-    if (!have(12)) return out;
+    // tshark reads the offset, flags and window before adding anything else: with fewer bytes it stops here
+    if (!have(16)) return out;
+    if (v.shortSegment) {
+      out.push({ def: F.short_segment, start: s, len: 0, value: null, text: 'Short segment. Segment/fragment does not contain a full TCP header (might be NMAP or someone else deliberately sending unusual packets)' });
+    }
+    if (v.seglen !== undefined) out.push({ def: F.len, start: s + 12, len: 1, value: v.seglen, generated: true });
+    const seq = v.quoted ? v.seq : (v.seq - rel.seqBase) >>> 0;
+    if (!v.quoted) {
+      out.push({ def: F.seq_display, start: s + 4, len: 4, value: seq, ...(rel.relative ? { text: `Sequence Number: ${seq}${sfx}` } : {}) });
+      out.push({ def: F.seq, start: s + 4, len: 4, value: v.seq, ...(rel.relative ? {} : { hidden: true }) });
+    }
     const hl = v.hdr_len;
     if (hl >= 20 && v.seglen !== undefined) {
       const nxt = (seq + v.seglen + (v.flags & (TCP_FLAGS.SYN | TCP_FLAGS.FIN) ? 1 : 0)) >>> 0;
       out.push({ def: F.nxtseq, start: s, len: 0, value: nxt, generated: true, ...(rel.relative ? { text: `[Next Sequence Number: ${nxt}${sfx}]` } : {}) });
     }
     if (hl < 20) {
-      if (have(13)) out.push({ def: F.hdr_len, start: s + 12, len: 1, value: hl, bitmask: 0xf0, text: `${(hl / 4).toString(2).padStart(4, '0')} .... = Header Length: ${hl} bytes (bogus, must be at least 20)` });
+      out.push({
+        def: F.hdr_len,
+        start: s + 12,
+        len: 1,
+        value: hl,
+        bitmask: 0xf0,
+        text: `${(hl / 4).toString(2).padStart(4, '0')} .... = Header Length: ${hl} bytes (${hl / 4})`,
+        children: [{ def: F.bogus_header_length, start: s + 12, len: 1, value: null, text: `[Bogus TCP header length (${hl}, must be at least 20)]` }],
+      });
       return out;
     }
     const ackSet = (v.flags & TCP_FLAGS.ACK) !== 0;
     const ackv = ackSet ? (v.ack - rel.ackBase) >>> 0 : v.ack;
     out.push({ def: F.ack_display, start: s + 8, len: 4, value: ackv, ...(ackSet && rel.relative ? { text: `Acknowledgment Number: ${ackv}    (relative ack number)` } : {}) });
     out.push({ def: F.ack, start: s + 8, len: 4, value: v.ack, ...(ackSet && !rel.relative ? { hidden: true } : {}) });
-    if (!have(13)) return out;
     out.push({ def: F.hdr_len, start: s + 12, len: 1, value: hl, bitmask: 0xf0, text: `${(hl / 4).toString(2).padStart(4, '0')} .... = Header Length: ${hl} bytes (${hl / 4})` });
-    if (!have(14)) return out;
     const fl = v.flags;
     const ace = !!notes?.ace;
     const flagNode = (def: (typeof F)[keyof typeof F], mask: number): FieldNode => ({
@@ -909,7 +993,6 @@ export const tcp = defineProtocol<TcpValue, TcpInput>({
       { def: F.flags_str, start: s + 12, len: 2, value: flagLetters(fl, ace), generated: true },
     );
     out.push({ def: F.flags, start: s + 12, len: 2, value: fl, text: `Flags: 0x${fl.toString(16).padStart(3, '0')} (${flagsText(fl, ace)})`, children: flagKids });
-    if (!have(16)) return out;
     out.push({ def: F.window, start: s + 14, len: 2, value: v.window });
     const syn = (fl & TCP_FLAGS.SYN) !== 0;
     const scale = notes && !syn && notes.windowScale >= 0 ? notes.windowScale : 0;
@@ -923,16 +1006,18 @@ export const tcp = defineProtocol<TcpValue, TcpInput>({
     {
       const check = ctx.prefs['tcp.check_checksum'];
       const status = !check || v.checksumStatus === 'unchecked' ? 2 : v.checksumStatus === 'good' ? 1 : 0;
-      const note = status === 2 ? '[unverified]' : status === 1 ? '[correct]' : `[incorrect, should be ${hex4(v.checksumCalculated ?? 0)} (maybe caused by "TCP checksum offload"?)]`;
-      out.push({ def: F.checksum, start: s + 16, len: 2, value: v.checksum, text: `Checksum: ${hex4(v.checksum)} ${note}` });
-      if (status !== 2 && v.checksumCalculated !== undefined) out.push({ def: F.checksum_calculated, start: s + 16, len: 2, value: v.checksumCalculated, generated: true });
+      // tshark 4.0: no space before "(maybe", and the calculated value after the status
+      const note = status === 2 ? ' [unverified]' : status === 1 ? ' [correct]' : ` incorrect, should be ${hex4(v.checksumCalculated ?? 0)}(maybe caused by "TCP checksum offload"?)`;
+      out.push({ def: F.checksum, start: s + 16, len: 2, value: v.checksum, text: `Checksum: ${hex4(v.checksum)}${note}` });
       out.push({ def: F.checksum_status, start: s + 16, len: 0, value: status, generated: true, text: `[Checksum Status: ${F.checksum_status.strings![status]}]` });
+      if (status !== 2 && v.checksumCalculated !== undefined) out.push({ def: F.checksum_calculated, start: s + 16, len: 2, value: v.checksumCalculated, generated: true });
     }
     if (!have(20)) return out;
     out.push({ def: F.urgent_pointer, start: s + 18, len: 2, value: v.urgent_pointer });
     if (hl > 20) {
       const optEnd = Math.min(s + hl, layer.headerEnd);
-      const names = v.options.filter(optionListed).map((o) => {
+      const shown = shownOptions(v.options);
+      const names = shown.filter(optionListed).map((o) => {
         const t = optionType(o);
         return OPTION_TITLES[t] ?? `Unknown (0x${t.toString(16).padStart(2, '0')})`;
       });
@@ -947,7 +1032,9 @@ export const tcp = defineProtocol<TcpValue, TcpInput>({
     }
     if (layer.end > layer.headerEnd) {
       const n = layer.end - layer.headerEnd;
-      out.push({ def: F.payload, start: layer.headerEnd, len: n, value: b.subarray(layer.headerEnd, layer.end), text: `TCP payload (${n} byte${n === 1 ? '' : 's'})` });
+      // the label counts the bytes on the wire (a snaplen may have kept fewer)
+      const shown = v.seglen !== undefined && v.seglen > n ? v.seglen : n;
+      out.push({ def: F.payload, start: layer.headerEnd, len: n, value: b.subarray(layer.headerEnd, layer.end), text: `TCP payload (${shown} byte${shown === 1 ? '' : 's'})` });
     }
     return out;
   },
@@ -955,8 +1042,8 @@ export const tcp = defineProtocol<TcpValue, TcpInput>({
     const v = layer.value;
     const rel = relInfo(layer, ctx.prefs);
     let s = `Transmission Control Protocol, Src Port: ${v.srcport}, Dst Port: ${v.dstport}`;
-    if (layer.headerEnd - layer.start < 8) return s;
-    s += `, Seq: ${(v.seq - rel.seqBase) >>> 0}`;
+    if (layer.headerEnd - layer.start < 16) return s;
+    s += `, Seq: ${v.quoted ? v.seq : (v.seq - rel.seqBase) >>> 0}`;
     if (v.hdr_len < 20 || layer.headerEnd - layer.start < 14) return s;
     if (v.flags & TCP_FLAGS.ACK) s += `, Ack: ${(v.ack - rel.ackBase) >>> 0}`;
     if (v.seglen !== undefined) s += `, Len: ${v.seglen}`;
@@ -968,14 +1055,15 @@ export const tcp = defineProtocol<TcpValue, TcpInput>({
     const rel = relInfo(layer, ctx.prefs);
     const n = layer.headerEnd - layer.start;
     let s = `${v.srcport} \u2192 ${v.dstport}`;
-    if (n < 14) return s;
+    if (n < 16) return s;
     s += ` [${flagsText(v.flags, !!notes?.ace)}] Seq=${(v.seq - rel.seqBase) >>> 0}`;
     if (v.flags & TCP_FLAGS.ACK) s += ` Ack=${(v.ack - rel.ackBase) >>> 0}`;
-    if (n < 16) return s;
     const syn = (v.flags & TCP_FLAGS.SYN) !== 0;
     const scale = notes && !syn && notes.windowScale >= 0 ? notes.windowScale : 0;
     s += ` Win=${v.window * 2 ** scale}`;
     if (v.hdr_len < 20) return s + `, bogus TCP header length (${v.hdr_len}, must be at least 20)`;
+    if (n < 18) return s;
+    if (v.checksumStatus === 'bad' && ctx.prefs['tcp.check_checksum']) s += ' [TCP CHECKSUM INCORRECT]';
     if (n < 20) return s;
     if (v.flags & TCP_FLAGS.URG) s += ` Urg=${v.urgent_pointer}`;
     if (v.seglen !== undefined) s += ` Len=${v.seglen}`;

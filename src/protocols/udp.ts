@@ -31,6 +31,13 @@ export interface UdpValue {
   /** good / bad / none (0 over IPv4) / illegal (0 over IPv6) / unchecked (datagram not captured whole). */
   checksumStatus: 'good' | 'bad' | 'none' | 'illegal' | 'unchecked';
   checksumCalculated?: number;
+  /**
+   * The length field is bogus (not inside an ICMP error): `short` below 8 (tshark then stops: nothing after the length
+   * is dissected), or the IP payload length when the length goes past it.
+   */
+  bogusLength?: 'short' | number;
+  /** With a length below 8: the bytes after the 8-byte header (kept so the datagram re-encodes as it was). */
+  extra?: Uint8Array;
 }
 
 export interface UdpInput {
@@ -39,6 +46,8 @@ export interface UdpInput {
   length?: number;
   /** Undefined: computed over the enclosing IP pseudo-header (0 when there is none). */
   checksum?: number;
+  /** Bytes written after the header and before the payload (a datagram whose length field is below 8). */
+  extra?: Uint8Array;
 }
 
 export const udp = defineProtocol<UdpValue, UdpInput>({
@@ -55,11 +64,16 @@ export const udp = defineProtocol<UdpValue, UdpInput>({
     }
     let pduEnd = start + v.length;
     if (v.length < 8) {
+      // tshark: "Length: N (bogus, must be >= 8)" and nothing more is dissected
       if (!ctx.inError) ctx.problems.push(problem('udp', 'bad-length', start + 4, start + 6, `length ${v.length} is less than the 8-byte header`, { field: 'udp.length', expected: 8, actual: v.length }));
-      pduEnd = end;
+      v.bogusLength = 'short';
+      if (end > start + 8) v.extra = b.subarray(start + 8, end);
+      return { value: v, headerEnd: end, end };
     } else if (pduEnd > end) {
-      if (!ctx.inError && !(end === b.length && b.length < ctx.wireLen)) {
+      const cut = end === b.length && b.length < ctx.wireLen;
+      if (!ctx.inError && !cut) {
         ctx.problems.push(problem('udp', 'bad-length', start + 4, start + 6, `length ${v.length} goes past the end of the IP payload (${avail} bytes)`, { field: 'udp.length', expected: avail, actual: v.length, limitedBy: 'ip.len' }));
+        v.bogusLength = avail;
       }
       pduEnd = end;
     }
@@ -80,24 +94,41 @@ export const udp = defineProtocol<UdpValue, UdpInput>({
     } else if (v.checksumStatus === 'bad' && ctx.prefs['udp.check_checksum']) {
       ctx.problems.push(problem('udp', 'bad-checksum', start + 6, start + 8, `checksum 0x${v.checksum.toString(16).padStart(4, '0')} is wrong, should be 0x${(v.checksumCalculated ?? 0).toString(16).padStart(4, '0')}`, { field: 'udp.checksum', expected: v.checksumCalculated, actual: v.checksum }));
     }
-    // tshark tries the lower port first, then the higher.
+    // tshark tries the lower port first, then the higher; port 0 is never looked up.
     const lo = Math.min(v.srcport, v.dstport);
     const hi = Math.max(v.srcport, v.dstport);
-    return { value: v, headerEnd: start + 8, end: pduEnd, next: [{ table: 'udp.port', key: lo }, { table: 'udp.port', key: hi }] };
+    const next = [lo, hi].filter((p, i, a) => p !== 0 && a.indexOf(p) === i).map((key) => ({ table: 'udp.port', key }));
+    return { value: v, headerEnd: start + 8, end: pduEnd, next };
   },
   tree(layer, ctx) {
     const v = layer.value;
     const out: FieldNode[] = [];
     for (const n of fixed.nodes(ctx.frame, layer.start, layer.headerEnd, v as unknown as Record<string, unknown>)) {
+      if (n.def === F.length && v.bogusLength !== undefined) {
+        // tshark 4.0 stops after a length below 8
+        if (v.bogusLength === 'short') {
+          out.push({ ...n, text: `Length: ${v.length} (bogus, must be >= 8)` });
+          break;
+        }
+        out.push({ ...n, text: `Length: ${v.length} (bogus, payload length ${v.bogusLength})` });
+        continue;
+      }
       if (n.def === F.checksum) {
+        // As tshark 4.0 (proto_tree_add_checksum): the calculated value nests under a verified checksum, and the
+        // status too when the checksum is absent (zero).
         const check = ctx.prefs['udp.check_checksum'];
         const status =
           v.checksumStatus === 'none' ? 3 : v.checksumStatus === 'illegal' ? 4 : !check || v.checksumStatus === 'unchecked' ? 2 : v.checksumStatus === 'good' ? 1 : 0;
         const hex = `0x${v.checksum.toString(16).padStart(4, '0')}`;
-        const note = status === 3 ? '[zero-value ignored]' : status === 4 ? '[illegal]' : !check ? '[unverified]' : status === 1 ? '[correct]' : status === 0 ? `[incorrect, should be 0x${(v.checksumCalculated ?? 0).toString(16).padStart(4, '0')} (maybe caused by "UDP checksum offload"?)]` : '[unverified]';
-        out.push({ ...n, text: `Checksum: ${hex} ${note}` });
-        if (check && v.checksumCalculated !== undefined && status <= 1) out.push({ def: F.checksum_calculated, start: n.start, len: 2, value: v.checksumCalculated, generated: true });
-        out.push({ def: F.checksum_status, start: 0, len: 0, value: status, generated: true, text: `[Checksum Status: ${F.checksum_status.strings![status]}]` });
+        const calc = `0x${(v.checksumCalculated ?? 0).toString(16).padStart(4, '0')}`;
+        const text =
+          status === 3 ? `Checksum: ${hex} [zero-value ignored]` : status === 4 ? `Checksum: ${hex} [illegal]` : status === 1 ? `Checksum: ${hex} [correct]` : status === 0 ? `Checksum: ${hex} incorrect, should be ${calc} (maybe caused by "UDP checksum offload"?)` : `Checksum: ${hex} [unverified]`;
+        const statusNode: FieldNode = { def: F.checksum_status, start: n.start, len: 0, value: status, generated: true, text: `[Checksum Status: ${F.checksum_status.strings![status]}]` };
+        const kids: FieldNode[] = [];
+        if (status <= 1 && v.checksumCalculated !== undefined) kids.push({ def: F.checksum_calculated, start: n.start, len: 2, value: v.checksumCalculated, generated: true });
+        if (status >= 3) kids.push(statusNode);
+        out.push({ ...n, text, ...(kids.length ? { children: kids } : {}) });
+        if (status < 3) out.push(statusNode);
         continue;
       }
       out.push(n);
@@ -111,12 +142,20 @@ export const udp = defineProtocol<UdpValue, UdpInput>({
   label(layer) {
     return `User Datagram Protocol, Src Port: ${layer.value.srcport}, Dst Port: ${layer.value.dstport}`;
   },
-  summary(layer) {
+  summary(layer, ctx) {
     const v = layer.value;
-    return `${v.srcport} → ${v.dstport} Len=${Math.max(0, v.length - 8)}`;
+    const ports = `${v.srcport} → ${v.dstport}`;
+    if (v.length === undefined) return ports;
+    if (v.bogusLength === 'short') return `${ports} [BAD UDP LENGTH ${v.length} < 8]`;
+    let s = ports;
+    if (v.bogusLength !== undefined) s += ` [BAD UDP LENGTH ${v.length} > IP PAYLOAD LENGTH]`;
+    s += ` Len=${v.length - 8}`;
+    if (v.checksumStatus === 'bad' && ctx.prefs['udp.check_checksum']) s += ' [UDP CHECKSUM INCORRECT]';
+    return s;
   },
   encode(input, payload, ctx) {
-    const out = new Uint8Array(8 + payload.length);
+    const extra = input.extra ?? new Uint8Array(0);
+    const out = new Uint8Array(8 + extra.length + payload.length);
     if (out.length > 0xffff && input.length === undefined) throw new EncodeError('udp.length', `datagram of ${out.length} bytes does not fit in 16 bits`);
     let dstport = input.dstport;
     if (dstport === undefined) {
@@ -125,7 +164,8 @@ export const udp = defineProtocol<UdpValue, UdpInput>({
     }
     const length = input.length ?? out.length;
     fixed.write(out, 0, { srcport: input.srcport ?? dstport, dstport, length, checksum: 0 });
-    out.set(payload, 8);
+    out.set(extra, 8);
+    out.set(payload, 8 + extra.length);
     let cks = input.checksum;
     if (cks === undefined) {
       const ph = ctx.pseudoHeaderSum(17, out.length);
@@ -142,6 +182,7 @@ export const udp = defineProtocol<UdpValue, UdpInput>({
   toInput(layer) {
     const v = layer.value;
     const input: UdpInput = { srcport: v.srcport, dstport: v.dstport };
+    if (v.extra) input.extra = v.extra;
     if (v.length !== layer.end - layer.start) input.length = v.length;
     if (v.checksumStatus !== 'good') input.checksum = v.checksum;
     return input;
