@@ -20,6 +20,7 @@ import { compileHeader, readUint, writeUint } from '../fields/compile.js';
 import { defineFields } from '../fields/types.js';
 import type { FieldNode } from '../fields/types.js';
 import { defineProtocol, enclosingPseudoSum } from './types.js';
+import { reportedEnd } from './udp.js';
 import type { DecodeContext, Layer, TreeContext } from './types.js';
 
 /** Option kinds (tcp_option_kind_vs of tshark 4.0). */
@@ -291,24 +292,6 @@ function parseOptions(b: Uint8Array, start: number, end: number, hdrEnd: number,
     else v.options.push({ kind: 'unknown', type: t, data: b.subarray(d, i + len) });
     i += len;
   }
-}
-
-/** The end of the TCP segment as the enclosing IP header states it (tvb_reported_length), or undefined. */
-function reportedEnd(b: Uint8Array, start: number, end: number, ctx: DecodeContext): number {
-  const outer = ctx.layers[ctx.layers.length - 1];
-  if (!outer || (outer.bytes !== undefined && outer.bytes !== b)) return end;
-  const v = outer.value as Record<string, unknown>;
-  // bytes past the captured ones exist only when the snaplen cut them: the IP length is then believed
-  const cut = end === b.length && b.length < ctx.wireLen;
-  if (!cut) return end;
-  const wireEnd = ctx.wireLen - ctx.fcsLen;
-  if (outer.proto.name === 'ip' && typeof v.len === 'number' && typeof v.hdr_len === 'number' && v.len >= v.hdr_len && outer.start + v.len >= start) {
-    return Math.max(end, Math.min(outer.start + v.len, wireEnd));
-  }
-  if (outer.proto.name === 'ipv6' && typeof v.plen === 'number' && v.plen > 0 && outer.start + 40 + v.plen >= start) {
-    return Math.max(end, Math.min(outer.start + 40 + v.plen, wireEnd));
-  }
-  return end;
 }
 
 /** True when the segment is (part of) an IP fragment that was not reassembled. */

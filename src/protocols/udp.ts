@@ -5,6 +5,7 @@ import { compileHeader } from '../fields/compile.js';
 import { defineFields } from '../fields/types.js';
 import type { FieldNode } from '../fields/types.js';
 import { defineProtocol, enclosingPseudoSum } from './types.js';
+import type { DecodeContext } from './types.js';
 
 export const udpTable = defineFields(
   { abbrev: 'udp', name: 'User Datagram Protocol', desc: 'The transport layer without connections: one datagram from a port on one host to a port on another' },
@@ -19,6 +20,28 @@ export const udpTable = defineFields(
     payload: { abbrev: 'udp.payload', name: 'Payload', type: 'BYTES', desc: 'The data the datagram carries' },
   },
 );
+
+/**
+ * The end of a transport PDU (TCP segment, UDP datagram) starting at `start` as the enclosing IP header states it:
+ * tshark's reported length. It differs from `end` (the captured bytes) only when the snaplen cut the frame; it is
+ * never beyond the frame's length on the wire. IPv6 with payload length 0 (a jumbogram) reaches to the frame's end.
+ */
+export function reportedEnd(b: Uint8Array, start: number, end: number, ctx: DecodeContext): number {
+  const outer = ctx.layers[ctx.layers.length - 1];
+  if (!outer || (outer.bytes !== undefined && outer.bytes !== b)) return end;
+  const v = outer.value as Record<string, unknown>;
+  // bytes past the captured ones exist only when the snaplen cut them: the IP length is then believed
+  const cut = end === b.length && b.length < ctx.wireLen;
+  if (!cut) return end;
+  const wireEnd = ctx.wireLen - ctx.fcsLen;
+  if (outer.proto.name === 'ip' && typeof v.len === 'number' && typeof v.hdr_len === 'number' && v.len >= v.hdr_len && outer.start + v.len >= start) {
+    return Math.max(end, Math.min(outer.start + v.len, wireEnd));
+  }
+  if (outer.proto.name === 'ipv6' && typeof v.plen === 'number' && outer.start + 40 + v.plen >= start) {
+    return Math.max(end, v.plen === 0 ? wireEnd : Math.min(outer.start + 40 + v.plen, wireEnd));
+  }
+  return end;
+}
 
 const fixed = compileHeader(udpTable);
 const F = udpTable.fields;
@@ -38,6 +61,8 @@ export interface UdpValue {
   bogusLength?: 'short' | number;
   /** With a length below 8: the bytes after the 8-byte header (kept so the datagram re-encodes as it was). */
   extra?: Uint8Array;
+  /** Length 0 over IPv6 (RFC 2675 jumbogram): the datagram's length as the IP layer gives it. */
+  jumboLength?: number;
 }
 
 export interface UdpInput {
@@ -63,7 +88,13 @@ export const udp = defineProtocol<UdpValue, UdpInput>({
       return { value: v, headerEnd: end, end };
     }
     let pduEnd = start + v.length;
-    if (v.length < 8) {
+    const ipv6 = ctx.layers.length > 0 && ctx.layers[ctx.layers.length - 1]!.proto.name === 'ipv6';
+    if (v.length === 0 && ipv6) {
+      // RFC 2675: a jumbogram's UDP length is 0 and the IPv6 layer says how long the datagram is
+      v.jumboLength = reportedEnd(b, start, end, ctx) - start;
+      pduEnd = end;
+      if (v.jumboLength < 65536) ctx.problems.push(problem('udp', 'bad-length', start + 4, start + 6, 'length is zero but the payload is shorter than 65536 bytes (not a jumbogram)', { field: 'udp.length', actual: 0, severity: 'warning' }));
+    } else if (v.length < 8) {
       // tshark: "Length: N (bogus, must be >= 8)" and nothing more is dissected
       if (!ctx.inError) ctx.problems.push(problem('udp', 'bad-length', start + 4, start + 6, `length ${v.length} is less than the 8-byte header`, { field: 'udp.length', expected: 8, actual: v.length }));
       v.bogusLength = 'short';
@@ -77,14 +108,14 @@ export const udp = defineProtocol<UdpValue, UdpInput>({
       }
       pduEnd = end;
     }
-    const ipv6 = ctx.layers.length > 0 && ctx.layers[ctx.layers.length - 1]!.proto.name === 'ipv6';
+    const dlen = v.jumboLength ?? v.length;
     if (v.checksum === 0) v.checksumStatus = ipv6 ? 'illegal' : 'none';
-    else if (start + v.length <= end && v.length >= 8) {
-      const ph = enclosingPseudoSum(b, ctx.layers, 17, v.length);
+    else if (start + dlen <= end && dlen >= 8) {
+      const ph = enclosingPseudoSum(b, ctx.layers, 17, dlen);
       if (ph !== undefined) {
-        const sum = onesSum(b, start, start + v.length, ph);
+        const sum = onesSum(b, start, start + dlen, ph);
         v.checksumStatus = sum === 0xffff ? 'good' : 'bad';
-        let calc = ~onesSum(b, start + 8, start + v.length, onesSum(b, start, start + 6, ph)) & 0xffff;
+        let calc = ~onesSum(b, start + 8, start + dlen, onesSum(b, start, start + 6, ph)) & 0xffff;
         if (calc === 0) calc = 0xffff;
         v.checksumCalculated = calc;
       }
@@ -122,7 +153,7 @@ export const udp = defineProtocol<UdpValue, UdpInput>({
         const hex = `0x${v.checksum.toString(16).padStart(4, '0')}`;
         const calc = `0x${(v.checksumCalculated ?? 0).toString(16).padStart(4, '0')}`;
         const text =
-          status === 3 ? `Checksum: ${hex} [zero-value ignored]` : status === 4 ? `Checksum: ${hex} [illegal]` : status === 1 ? `Checksum: ${hex} [correct]` : status === 0 ? `Checksum: ${hex} incorrect, should be ${calc} (maybe caused by "UDP checksum offload"?)` : `Checksum: ${hex} [unverified]`;
+          status === 3 ? `Checksum: ${hex} [zero-value ignored]` : status === 4 ? `Checksum: ${hex} [zero-value illegal]` : status === 1 ? `Checksum: ${hex} [correct]` : status === 0 ? `Checksum: ${hex} incorrect, should be ${calc} (maybe caused by "UDP checksum offload"?)` : `Checksum: ${hex} [unverified]`;
         const statusNode: FieldNode = { def: F.checksum_status, start: n.start, len: 0, value: status, generated: true, text: `[Checksum Status: ${F.checksum_status.strings![status]}]` };
         const kids: FieldNode[] = [];
         if (status <= 1 && v.checksumCalculated !== undefined) kids.push({ def: F.checksum_calculated, start: n.start, len: 2, value: v.checksumCalculated, generated: true });
@@ -149,8 +180,10 @@ export const udp = defineProtocol<UdpValue, UdpInput>({
     if (v.bogusLength === 'short') return `${ports} [BAD UDP LENGTH ${v.length} < 8]`;
     let s = ports;
     if (v.bogusLength !== undefined) s += ` [BAD UDP LENGTH ${v.length} > IP PAYLOAD LENGTH]`;
-    s += ` Len=${v.length - 8}`;
-    if (v.checksumStatus === 'bad' && ctx.prefs['udp.check_checksum']) s += ' [UDP CHECKSUM INCORRECT]';
+    s += ` Len=${(v.jumboLength ?? v.length) - 8}`;
+    if (v.jumboLength !== undefined) s += ' [Jumbogram]';
+    if (v.checksumStatus === 'illegal') s += ' [ILLEGAL CHECKSUM (0)]';
+    else if (v.checksumStatus === 'bad' && ctx.prefs['udp.check_checksum']) s += ' [UDP CHECKSUM INCORRECT]';
     return s;
   },
   encode(input, payload, ctx) {
