@@ -712,7 +712,10 @@ class Compiler {
   // ---- tests ----
 
   private test(o: Operand): Pred {
-    if (o.kind === 'call') throw new FilterError('You cannot test whether a function is present.', o.pos, o.name.length);
+    if (o.kind === 'call') {
+      if (!FUNCTIONS.has(o.name)) throw new FilterError(`Function '${o.name}' does not exist`, o.pos, o.name.length);
+      throw new FilterError('You cannot test whether a function is present.', o.pos, o.name.length);
+    }
     const x = this.operand(o);
     if (x.kind === 'lit') throw this.neither(x);
     if (x.nodes) {
