@@ -379,6 +379,19 @@ describe('DHCP lossless re-encoding', () => {
     }
   });
 
+  it('toInput leaves op and the flags word to follow a change of message type or broadcast bit', () => {
+    const l = dhcpLayer(frames('zeek-dhcp.pcap')[0]!)!;
+    const input = dhcp.toInput!(l, new Uint8Array(0));
+    expect(input.op).toBeUndefined();
+    expect(input.flags).toBeUndefined();
+    const opts = input.options!.map((o) => (o.kind === 'message-type' ? { ...o, type: 2 } : o));
+    const v = decodeAt(encodeDhcp({ ...input, options: opts, broadcast: true })).value;
+    expect(v).toMatchObject({ op: 2, messageType: 2, flags: 0x8000, broadcast: true });
+    // an op that does not follow the message type is kept verbatim
+    const odd = decodeAt(encodeDhcp({ op: 2, options: [{ kind: 'message-type', code: 53, type: 1 }] }));
+    expect(dhcp.toInput!(odd.layer, new Uint8Array(0)).op).toBe(2);
+  });
+
   it('a changed decoded message gets its option recomputed (split option re-split by its parts)', () => {
     const l = dhcpLayer(frames('crafted-special.pcap')[2]!)!;
     const input = dhcp.toInput!(l, new Uint8Array(0));

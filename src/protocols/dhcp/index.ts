@@ -109,6 +109,12 @@ export interface DhcpInput {
 /** Message types a server sends (op = BOOTREPLY). */
 const REPLY_TYPES = new Set([2, 5, 6, 11, 12, 13, 15, 17]);
 
+/** op as the encoder fills it: BOOTREPLY for the message types servers send, else BOOTREQUEST. */
+function autoOp(options: readonly DhcpOption[]): number {
+  const mt = options.find((o): o is Extract<TlvOption, { kind: 'message-type' }> => o.kind === 'message-type');
+  return mt && REPLY_TYPES.has(mt.type) ? 2 : 1;
+}
+
 function trailingOf(b: Uint8Array, a: ScannedArea, end: number): Uint8Array | undefined {
   return a.next < end ? b.subarray(a.next, end) : undefined;
 }
@@ -226,13 +232,13 @@ export const dhcp = defineProtocol<DhcpValue, DhcpInput>({
   toInput(layer) {
     const v = layer.value;
     const input: DhcpInput = {
-      op: v.op,
       htype: v.htype,
       hlen: v.hlen,
       hops: v.hops,
       xid: v.xid,
       secs: v.secs,
-      flags: v.flags,
+      broadcast: v.broadcast,
+      flagsReserved: v.flagsReserved,
       ciaddr: v.ciaddr,
       yiaddr: v.yiaddr,
       siaddr: v.siaddr,
@@ -252,6 +258,8 @@ export const dhcp = defineProtocol<DhcpValue, DhcpInput>({
     if (v.vendor) input.vendor = v.vendor;
     if (v.trailing) input.trailing = v.trailing;
     if (!v.options.some((o) => o.kind === 'end' || o.kind === 'truncated')) input.end = false;
+    // op is left to follow the message type when it does (so changing the type changes it too)
+    if (v.op !== autoOp(v.options)) input.op = v.op;
     return input;
   },
 });
@@ -373,11 +381,7 @@ export function encodeDhcp(input: DhcpInput): Uint8Array {
     chaddr = fieldBytes(input.chaddr, 16, 'dhcp.hw.addr');
     hlen ??= input.chaddr ? Math.min(input.chaddr.length, 16) : 6;
   }
-  let op = input.op;
-  if (op === undefined) {
-    const mt = options.find((o): o is Extract<TlvOption, { kind: 'message-type' }> => o.kind === 'message-type');
-    op = mt && REPLY_TYPES.has(mt.type) ? 2 : 1;
-  }
+  const op = input.op ?? autoOp(options);
   let flags = input.flags;
   if (flags === undefined) flags = (input.broadcast ? 0x8000 : 0) | ((input.flagsReserved ?? 0) & 0x7fff);
 
