@@ -110,6 +110,10 @@ export const icmpv6Table = defineFields(
     opt_advertisement_interval: { abbrev: 'icmpv6.opt.advertisement_interval', name: 'Advertisement Interval', type: 'UINT32', base: 'DEC', desc: 'Milliseconds between unsolicited advertisements (Mobile IPv6)' },
     opt_rdnss_lifetime: { abbrev: 'icmpv6.opt.rdnss.lifetime', name: 'Lifetime', type: 'UINT32', base: 'DEC', desc: 'Seconds the DNS servers may be used' },
     opt_rdnss: { abbrev: 'icmpv6.opt.rdnss', name: 'Recursive DNS Servers', type: 'IPv6', desc: 'A recursive DNS server address (RFC 8106)' },
+    opt_dnssl_lifetime: { abbrev: 'icmpv6.opt.dnssl.lifetime', name: 'Lifetime', type: 'UINT32', base: 'DEC', desc: 'Seconds the search list may be used' },
+    opt_dnssl: { abbrev: 'icmpv6.opt.dnssl', name: 'Domain Names', type: 'STRING', desc: 'A DNS search domain (RFC 8106)' },
+    opt_home_agent_preference: { abbrev: 'icmpv6.opt.home_agent_preference', name: 'Home Agent Preference', type: 'UINT16', base: 'DEC', desc: 'Preference of this home agent (Mobile IPv6)' },
+    opt_home_agent_lifetime: { abbrev: 'icmpv6.opt.home_agent_lifetime', name: 'Home Agent Preference', type: 'UINT16', base: 'DEC', desc: 'Seconds the router serves as home agent (tshark labels it "Home Agent Preference")' },
     mld_maximum_response_delay: { abbrev: 'icmpv6.mld.maximum_response_delay', name: 'Maximum Response Delay [ms]', type: 'UINT16', base: 'DEC', desc: 'Longest time a listener may wait before reporting' },
     mld_multicast_address: { abbrev: 'icmpv6.mld.multicast_address', name: 'Multicast Address', type: 'IPv6', desc: 'The multicast group (:: in a general query)' },
     mld_maximum_response_code: { abbrev: 'icmpv6.mld.maximum_response_code', name: 'Maximum Response Code', type: 'UINT16', base: 'DEC', desc: 'MLDv2: encodes the longest time a listener may wait before reporting' },
@@ -443,6 +447,31 @@ function optionNodes(b: Uint8Array, at: number, opts: readonly NdOption[], end: 
         kids.push({ def: F.opt_redirected_packet, start: i + 8, len: size - 8, value: null });
         break;
       case 'unknown':
+        if (t === 31 && o.len === undefined && o.data.length >= 6) {
+          // DNS search list (RFC 8106): reserved, lifetime, then names as DNS labels, zero-padded.
+          kids.push({ def: F.opt_reserved, start: d, len: 2, value: null });
+          kids.push({ def: F.opt_dnssl_lifetime, start: d + 2, len: 4, value: readUint(o.data, 2, 4) });
+          const names: string[] = [];
+          let k = 6;
+          while (k < o.data.length && o.data[k] !== 0) {
+            const from = k;
+            const labels: string[] = [];
+            while (k < o.data.length && o.data[k] !== 0 && k + 1 + o.data[k]! <= o.data.length) {
+              labels.push(String.fromCharCode(...o.data.subarray(k + 1, k + 1 + o.data[k]!)));
+              k += 1 + o.data[k]!;
+            }
+            if (k >= o.data.length || o.data[k] !== 0) break;
+            k++;
+            names.push(labels.join('.'));
+            kids.push({ def: F.opt_dnssl, start: d + from, len: k - from, value: labels.join('.') });
+          }
+          if (k < o.data.length) kids.push({ def: F.opt_padding, start: d + k, len: o.data.length - k, value: null });
+          label = `ICMPv6 Option (${name}${names.map((x) => ' ' + x).join('')})`;
+        } else if (t === 8 && o.len === undefined && o.data.length === 6) {
+          kids.push({ def: F.opt_reserved, start: d, len: 2, value: null });
+          kids.push({ def: F.opt_home_agent_preference, start: d + 2, len: 2, value: readUint(o.data, 2, 2) });
+          kids.push({ def: F.opt_home_agent_lifetime, start: d + 4, len: 2, value: readUint(o.data, 4, 2) });
+        }
         break;
     }
     nodes.push({ def: F.opt, start: i, len: size, value: null, text: label, children: kids });
@@ -846,7 +875,8 @@ export const icmpv6 = defineProtocol<Icmpv6Value, Icmpv6Input>({
         out.push({ ...n, ...(names ? { text: `Code: ${v.code} (${names[v.code] ?? 'Unknown'})` } : {}) });
       } else if (n.def === F.checksum) {
         const status = v.checksumStatus === 'good' ? 1 : v.checksumStatus === 'bad' ? 0 : 2;
-        const note = status === 1 ? '[correct]' : status === 0 ? `[incorrect, should be ${hex(v.checksumCalculated ?? 0, 4)}]` : '[unverified]';
+        const frag = fragmented(ctx.layers[ctx.index - 1]);
+        const note = status === 1 ? '[correct]' : status === 0 ? `incorrect, should be ${hex(v.checksumCalculated ?? 0, 4)}` : frag ? '[unverified] [fragmented datagram]' : '[unverified]';
         out.push({ ...n, text: `Checksum: ${hex(v.checksum, 4)} ${note}` });
         out.push({ def: F.checksum_status, start: n.start, len: 0, value: status, generated: true, text: `[Checksum Status: ${CHECKSUM_STATUS[status as 0 | 1 | 2]}]` });
       } else out.push(n);

@@ -65,7 +65,7 @@ export const DSCP_NAMES: Readonly<Record<number, string>> = {
 export const DSCP_SHORT: Readonly<Record<number, string>> = {
   0: 'CS0', 1: 'LE', 8: 'CS1', 10: 'AF11', 12: 'AF12', 14: 'AF13', 16: 'CS2', 18: 'AF21', 20: 'AF22', 22: 'AF23',
   24: 'CS3', 26: 'AF31', 28: 'AF32', 30: 'AF33', 32: 'CS4', 34: 'AF41', 36: 'AF42', 38: 'AF43', 40: 'CS5', 44: 'VA',
-  46: 'EF', 48: 'CS6', 56: 'CS7',
+  46: 'EF PHB', 48: 'CS6', 56: 'CS7',
 };
 
 export const ECN_NAMES: Readonly<Record<number, string>> = {
@@ -414,11 +414,15 @@ function optionNodes(b: Uint8Array, start: number, v: IPv4Value): { nodes: Field
       case 'timestamp': {
         children.push({ def: F.opt_ptr, start: d, len: 1, value: o.pointer });
         children.push({ def: F.opt_overflow, start: d + 1, len: 1, value: o.overflow, bitmask: 0xf0 });
-        children.push({ def: F.opt_flag, start: d + 1, len: 1, value: o.flag, bitmask: 0x0f });
+        const flagName = (F.opt_flag.strings as Record<number, string>)[o.flag];
+        children.push({ def: F.opt_flag, start: d + 1, len: 1, value: o.flag, bitmask: 0x0f, text: `.... ${o.flag.toString(2).padStart(4, '0')} = Flag: ${flagName ? `${flagName} (0x${o.flag.toString(16)})` : `0x${o.flag.toString(16)}`}` });
         const withAddr = o.flag !== 0;
         const step = withAddr ? 8 : 4;
         for (let a = 0; a + step <= o.data.length; a += step) {
-          if (withAddr) children.push({ def: F.opt_time_stamp_addr, start: d + 2 + a, len: 4, value: ipv4ToString(o.data, a) });
+          if (withAddr) {
+            const addr = ipv4ToString(o.data, a);
+            children.push({ def: F.opt_time_stamp_addr, start: d + 2 + a, len: 4, value: addr, ...(addr === '0.0.0.0' ? { text: 'Address: -' } : {}) });
+          }
           const ts = a + (withAddr ? 4 : 0);
           children.push({ def: F.opt_time_stamp, start: d + 2 + ts, len: 4, value: readUint(o.data, ts, 4) });
         }
@@ -623,7 +627,17 @@ export const ipv4 = defineProtocol<IPv4Value, IPv4Input>({
       if (n.def === F.flags) {
         const names = [v.rb ? 'Reserved bit' : '', v.df ? "Don't fragment" : '', v.mf ? 'More fragments' : ''].filter(Boolean);
         const bits = `${v.rb ? 1 : 0}${v.df ? 1 : 0}${v.mf ? 1 : 0}. ....`;
-        out.push({ ...n, text: `${bits} = Flags: 0x${v.flags.toString(16)}${names.length ? ', ' + names.join(', ') : ''}` });
+        const kids = nodes.filter((k) => k.def === F.rb || k.def === F.df || k.def === F.mf);
+        out.push({ ...n, text: `${bits} = Flags: 0x${v.flags.toString(16)}${names.length ? ', ' + names.join(', ') : ''}`, children: kids });
+        continue;
+      }
+      if (n.def === F.rb || n.def === F.df || n.def === F.mf) continue; // nested under the flags above
+      if (n.def === F.frag_offset) {
+        // tshark's label shows the offset in bytes; the field value (-T fields) stays in 8-byte units.
+        const raw = readUint(b, s + 6, 2);
+        let bits = '';
+        for (let i = 15; i >= 0; i--) bits += (i > 12 ? '.' : String((raw >> i) & 1)) + (i % 4 === 0 && i ? ' ' : '');
+        out.push({ ...n, text: `${bits} = Fragment Offset: ${v.frag_offset * 8}` });
         continue;
       }
       if (n.def === F.dsfield) {
@@ -664,7 +678,7 @@ export const ipv4 = defineProtocol<IPv4Value, IPv4Input>({
     const v = layer.value;
     if (v.version !== undefined && v.version !== 4 && v.version !== 6) return `Internet Protocol, bogus version (${v.version})`;
     if (v.version !== 4 || v.hdr_len < 20 || v.src === undefined) return 'Internet Protocol Version 4';
-    if (v.dst === undefined) return `Internet Protocol Version 4, Src: ${v.src}`;
+    if (v.dst === undefined || (v.hdr_len > 20 && layer.headerEnd < layer.start + v.hdr_len)) return `Internet Protocol Version 4, Src: ${v.src}`;
     const route = unfinishedRoute(v);
     if (route) return `Internet Protocol Version 4, Src: ${v.src}, Dst: ${route.addresses[route.addresses.length - 1]}, Via: ${v.dst}`;
     return `Internet Protocol Version 4, Src: ${v.src}, Dst: ${v.dst}`;
