@@ -14,7 +14,10 @@ import { palette, useColor } from '../inspect/color.js';
 import type { ColorMode } from '../inspect/color.js';
 import { explainFrame } from '../inspect/explain.js';
 import { encapFigure } from '../inspect/encap.js';
-import { registerDefaults } from '../protocols/index.js';
+import { PROTOCOLS, registerDefaults } from '../protocols/index.js';
+import { compileFilter, fieldIndex, FilterError, formatFilterError, matchFrame } from '../filter/index.js';
+import type { CompiledFilter } from '../filter/index.js';
+import type { Frame } from '../dissect/frame.js';
 import { rebuild } from '../craft/build.js';
 import { openInput } from './input.js';
 import { formatFromExtension } from '../capture/linktypes.js';
@@ -146,6 +149,16 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.usage;
   }
 
+  let filter: CompiledFilter | undefined;
+  if (opts.displayFilter !== undefined) {
+    try {
+      filter = compileFilter(opts.displayFilter, fieldIndex(PROTOCOLS));
+    } catch (e) {
+      if (!(e instanceof FilterError)) throw e;
+      process.stderr.write(`wirelens: ${formatFilterError(e, opts.displayFilter)}\n`);
+      return EXIT.badFilter;
+    }
+  }
   const input = await openInput(file);
   if ('error' in input) {
     process.stderr.write(`wirelens: ${input.error}\n`);
@@ -192,9 +205,13 @@ export async function main(argv: string[]): Promise<number> {
   packets: for await (const batch of input.batches()) for (const record of batch) {
     if (n >= limit || out.closed) break packets;
     n++;
+    // Dissect at most once per record, and only when something needs the layers.
+    let dissected: Frame | undefined;
+    const frameOf = (): Frame => (dissected ??= dissector.dissect(record));
+    if (filter && !matchFrame(filter, frameOf(), prefs)) continue;
     if (sink) {
       try {
-        if (opts.rebuild) await sink.add(record, rebuild(dissector.dissect(record)).bytes);
+        if (opts.rebuild) await sink.add(record, rebuild(frameOf()).bytes);
         else await sink.add(record);
       } catch (e) {
         await sink.abort();
@@ -206,7 +223,7 @@ export async function main(argv: string[]): Promise<number> {
     if (format === 'records') {
       out.line(`${record.index + 1}\t${record.tsSec}.${String(record.tsNsec).padStart(9, '0')}\t${record.interfaceId}\t${record.linkType}\t${record.data.length}\t${record.origLen}`);
     } else {
-      const frame = dissector.dissect(record);
+      const frame = frameOf();
       if (format === 'fields') out.line(fieldsRow(frame, prefs, opts.field, names, fieldsOpts));
       else if (json) for (const l of json.packet(frame, prefs, input.interfaceInfo(record))) out.line(l);
       else if (format === 'ek') for (const l of packetEk(frame, prefs, jsonOpts, input.interfaceInfo(record))) out.line(l);

@@ -148,13 +148,14 @@ export class CaptureSink {
 
   private interfaceOf(r: CaptureRecord): InterfaceInput {
     const i = this.info.interfaces.find((x) => x.id === r.interfaceId && x.sectionIndex === (r.sectionIndex ?? 0));
-    if (!i) return { linkType: r.linkType, tsresol: 9 };
+    // Keep the input's time resolution (µs stays µs, as tshark shows it).
+    if (!i) return { linkType: r.linkType, tsresol: this.info.pcapHeader?.nanosecond ? 9 : 6 };
     return {
       linkType: i.linkType,
       snapLen: i.snapLen,
       ...(i.name !== undefined ? { name: i.name } : {}),
       ...(i.description !== undefined ? { description: i.description } : {}),
-      tsresol: 9,
+      ...(i.tsresol !== undefined ? { tsresol: i.tsresol } : {}),
       ...(i.fcsLen !== undefined ? { fcsLen: i.fcsLen } : {}),
     };
   }
