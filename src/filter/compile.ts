@@ -758,9 +758,10 @@ class Compiler {
       if (r.kind !== 'lit' || r.op.kind !== 'string') {
         throw new FilterError('Matches requires a double quoted string on the right side.', r.pos, r.len);
       }
+      // strings are matched as text (the pattern's UTF-8 decoded), bytes byte for byte (both as Latin-1)
       const re = compileRegex(utf8Text(r.op.bytes));
-      const str = (v: Val): string => (typeof v === 'string' ? v : v instanceof Uint8Array ? latin1Text(v) : String(v));
-      return this.quantified(quant, hayGet, [''], () => true, (a) => re.test(str(a)));
+      const reBytes = compileRegex(latin1Text(r.op.bytes));
+      return this.quantified(quant, hayGet, (a) => (a instanceof Uint8Array ? reBytes.test(latin1Text(a)) : re.test(typeof a === 'string' ? a : String(a))));
     }
     let cls = l.cls;
     let rget: Getter;
@@ -806,7 +807,7 @@ class Compiler {
     const lget = op === 'contains' ? hayGet : l.get;
     if (constant !== undefined) {
       const k = constant;
-      return this.quantified(quant, lget, [k], () => true, (a) => rel(a, k));
+      return this.quantified(quant, lget, (a) => rel(a, k));
     }
     const rg = rget!;
     if (quant === 'any') {
@@ -829,7 +830,7 @@ class Compiler {
   }
 
   /** any: some value satisfies `one`; all: there are values and every one does. */
-  private quantified(quant: Quant, get: Getter, _k: readonly Val[], _pre: () => boolean, one: (a: Val) => boolean): Pred {
+  private quantified(quant: Quant, get: Getter, one: (a: Val) => boolean): Pred {
     if (quant === 'any') {
       return (c) => {
         for (const a of get(c)) if (one(a)) return true;
