@@ -190,7 +190,10 @@ export const dhcp = defineProtocol<DhcpValue, DhcpInput>({
     for (const [area, name, at, size] of [[fileArea, 'file', FILE_OFFSET, FILE_LEN], [snameArea, 'sname', SNAME_OFFSET, SNAME_LEN]] as const) {
       if (area && !area.ended) ctx.problems.push(problem('dhcp', 'bad-value', start + at, start + at + size, `${name} overload end option missing`, { severity: 'warning', field: name === 'file' ? 'dhcp.file' : 'dhcp.server' }));
     }
-    return { value: v, headerEnd: end, end };
+    // tshark hands option 43 to a vendor sub-dissector by the vendor class; frame.protocols then lists dhcp twice
+    const vc = fp.vendorClass;
+    const vendorDissected = (vc?.startsWith('PXEClient') || vc?.startsWith('ArubaAP')) && main.instances.some((x) => x.type === 'tlv' && x.code === 43);
+    return { value: v, headerEnd: end, end, ...(vendorDissected ? { via: 'dhcp' } : {}) };
   },
   tree(layer, ctx) {
     if (cutInFirstPass(ctx.frame, layer.start, layer.end, reportedEnd(ctx.layers, ctx.index, layer.start, layer.end))) return [];

@@ -76,6 +76,8 @@ export interface FirstPass {
   messageType?: string;
   overload: number;
   searchBlocks: number;
+  /** Text of the last vendor class identifier (option 60): tshark picks option 43's format by it. */
+  vendorClass?: string;
 }
 
 export function firstPass(b: Uint8Array, s: number, e: number): FirstPass {
@@ -90,6 +92,7 @@ export function firstPass(b: Uint8Array, s: number, e: number): FirstPass {
     if (x.code === 52 && first !== undefined) fp.overload = first;
     else if (x.code === 53 && first !== undefined) fp.messageType = messageTypeName(first);
     else if (x.code === 119) fp.searchBlocks++;
+    else if (x.code === 60) fp.vendorClass = asciiText(x.data, 0, x.data.length);
   }
   return fp;
 }
@@ -283,9 +286,21 @@ function optionChildren(b: Uint8Array, s: number, code: number, d0: number, len:
       }
       return len === 0;
     }
-    case 43:
+    case 43: {
+      const vc = st.fp.vendorClass;
+      if (vc?.startsWith('PXEClient')) {
+        suffix.text = ' (PXEClient)';
+        pxeNodes(b, d0, d1, kids);
+        return false;
+      }
+      if (vc?.startsWith('ArubaAP')) {
+        suffix.text = ' (Aruba AP)';
+        kids.push(node(F.arubaap_controllerip, d0, len, asciiText(b, d0, d1)));
+        return false;
+      }
       kids.push(node(F.vendor_value, d0, len, b.subarray(d0, d1)));
       return len === 0;
+    }
     case 52: {
       if (len < 1) return false;
       const v = b[d0]!;
@@ -574,6 +589,120 @@ function clientIdNodes(b: Uint8Array, d0: number, len: number, kids: MNode[]): v
   } else if (t === 0 && len > 1) {
     kids.push(node(F.client_id_type, d0, 1, 0));
     kids.push(node(F.client_id_undef, d0 + 1, len - 1, asciiText(b, d0 + 1, d0 + len)));
+  }
+}
+
+const PXE_SUBOPTIONS: Readonly<Record<number, string>> = {
+  0: 'Padding', 1: 'PXE mtftp IP', 2: 'PXE mtftp client port', 3: 'PXE mtftp server port', 4: 'PXE mtftp timeout',
+  5: 'PXE mtftp delay', 6: 'PXE discovery control', 7: 'PXE multicast address', 8: 'PXE boot servers', 9: 'PXE boot menu',
+  10: 'PXE menu prompt', 11: 'PXE multicast address alloc', 12: 'PXE credential types', 71: 'PXE boot item',
+  179: 'PXE LCM Server', 180: 'PXE LCM Domain', 181: 'PXE LCM NIC option 0', 190: 'PXE LCM Workgroup', 191: 'PXE Discovery',
+  192: 'PXE Configured', 193: 'PXE LCM version', 194: 'PXE LCM Serial Number', 255: 'PXE End',
+};
+
+/** Option 43 of a PXE client or server (Intel PXE 2.1), as tshark's PXEClient vendor heuristic shows it. */
+function pxeNodes(b: Uint8Array, d0: number, d1: number, kids: MNode[]): void {
+  let i = d0;
+  while (i < d1) {
+    const sub = b[i]!;
+    if (sub === 0) {
+      kids.push(node(F.pxe_padding, i, 1, 0));
+      i++;
+      continue;
+    }
+    if (sub === 255) {
+      kids.push(node(F.pxe_end, i, 1, 255));
+      return;
+    }
+    if (i + 1 >= d1) return;
+    const sl = b[i + 1]!;
+    const s0 = i + 2;
+    const s1 = Math.min(s0 + sl, d1);
+    const sn = node(F.pxe_suboption, i, s1 - i, sub, {
+      text: `Option 43 Suboption: (${sub}) ${PXE_SUBOPTIONS[sub] ?? 'Unknown'}`,
+      children: [node(F.suboption_length, i + 1, 1, sl), node(F.vendor_value, s0, s1 - s0, b.subarray(s0, s1), { hidden: true })],
+    });
+    kids.push(sn);
+    const c = sn.children!;
+    const u16 = (at: number) => (b[at]! << 8) | b[at + 1]!;
+    switch (sub) {
+      case 1:
+      case 7:
+        for (let k = s0; k + 4 <= s1; k += 4) c.push(node(sub === 1 ? F.pxe_mtftp_ip : F.pxe_multicast_address, k, 4, ipv4ToString(b, k)));
+        break;
+      case 2:
+      case 3:
+        if (sl === 2) c.push(node(sub === 2 ? F.pxe_mtftp_client_port : F.pxe_mtftp_server_port, s0, 2, b[s0]! | (b[s0 + 1]! << 8)));
+        break;
+      case 4:
+      case 5:
+        if (sl === 1) c.push(node(sub === 4 ? F.pxe_mtftp_timeout : F.pxe_mtftp_delay, s0, 1, b[s0]!));
+        break;
+      case 6: {
+        if (s0 >= s1) break;
+        const v = b[s0]!;
+        const names = [v & 1 ? 'Disable Broadcast' : '', v & 2 ? 'Disable Multicast' : '', v & 4 ? 'Serverlist only' : '', v & 8 ? 'Bootstrap override' : ''].filter(Boolean);
+        c.push(
+          node(F.pxe_discovery_control, s0, 1, v, {
+            text: `discovery control: 0x${v.toString(16).padStart(2, '0')}${names.length ? ', ' + names.join(', ') : ''}`,
+            children: [
+              node(F.pxe_dc_broadcast, s0, 1, (v & 1) !== 0, { bitmask: 0x01 }),
+              node(F.pxe_dc_multicast, s0, 1, (v & 2) !== 0, { bitmask: 0x02 }),
+              node(F.pxe_dc_serverlist, s0, 1, (v & 4) !== 0, { bitmask: 0x04 }),
+              node(F.pxe_dc_bstrap, s0, 1, (v & 8) !== 0, { bitmask: 0x08 }),
+            ],
+          }),
+        );
+        break;
+      }
+      case 8: {
+        const bs = node(F.pxe_boot_servers, s0, s1 - s0, b.subarray(s0, s1), { children: [] });
+        c.push(bs);
+        let k = s0;
+        while (k - s0 < sl - 1 && k + 3 <= s1) {
+          bs.children!.push(node(F.pxe_boot_server_type, k, 2, u16(k)));
+          const n = b[k + 2]!;
+          bs.children!.push(node(F.pxe_boot_server_count, k + 2, 1, n));
+          k += 3;
+          for (let j = 0; j < n && k + 4 <= s1; j++, k += 4) bs.children!.push(node(F.pxe_boot_server_ip, k, 4, ipv4ToString(b, k)));
+        }
+        break;
+      }
+      case 9: {
+        const bm = node(F.pxe_boot_menu, s0, s1 - s0, b.subarray(s0, s1), { children: [] });
+        c.push(bm);
+        let k = s0;
+        while (k - s0 < sl - 1 && k + 3 <= s1) {
+          bm.children!.push(node(F.pxe_boot_menu_type, k, 2, u16(k)));
+          const n = b[k + 2]!;
+          bm.children!.push(node(F.pxe_boot_menu_length, k + 2, 1, n));
+          k += 3;
+          const e = Math.min(k + n, s1);
+          bm.children!.push(node(F.pxe_boot_menu_desc, k, e - k, asciiText(b, k, e)));
+          k += n;
+        }
+        break;
+      }
+      case 10:
+        if (sl >= 1) {
+          c.push(
+            node(F.pxe_menu_prompt, s0, s1 - s0, b.subarray(s0, s1), {
+              children: [node(F.pxe_menu_prompt_timeout, s0, 1, b[s0]!), node(F.pxe_menu_prompt_prompt, s0 + 1, s1 - s0 - 1, asciiText(b, s0 + 1, s1))],
+            }),
+          );
+        }
+        break;
+      case 11:
+      case 12:
+        c.push(node(sub === 11 ? F.pxe_multicast_address_alloc : F.pxe_credential_types, s0, s1 - s0, b.subarray(s0, s1)));
+        break;
+      case 71:
+        if (sl >= 4) c.push(node(F.pxe_boot_item, s0, s1 - s0, b.subarray(s0, s1), { children: [node(F.pxe_boot_item_type, s0, 2, u16(s0)), node(F.pxe_boot_item_layer, s0 + 2, 2, b.subarray(s0 + 2, s0 + 4))] }));
+        break;
+      default:
+        break;
+    }
+    i = s0 + sl;
   }
 }
 
