@@ -77,7 +77,7 @@ export class CaptureSink {
   async add(r: CaptureRecord, data: Uint8Array = r.data): Promise<void> {
     this.start();
     if (this.copier) {
-      this.copyBlocks();
+      this.copyBlocks(r.offset);
       const delta = data.length - r.data.length;
       // Records may keep some fields as prototype getters: override data and length, keep the rest.
       const rec = data === r.data ? r : (Object.assign(Object.create(r) as CaptureRecord, { data, origLen: r.origLen + delta }) as CaptureRecord);
@@ -115,12 +115,16 @@ export class CaptureSink {
     this.size += chunk.length;
   }
 
-  /** Copy mode: reproduce the input's non-packet blocks read since the last call, in file order. */
-  private copyBlocks(): void {
+  /**
+   * Copy mode: reproduce the input's non-packet blocks, in file order, up to the file offset `before` (the reader
+   * may have parsed blocks beyond the current record already).
+   */
+  private copyBlocks(before = Infinity): void {
     const c = this.copier!;
     const blocks = this.info.blocks;
     for (; this.blocksDone < blocks.length; this.blocksDone++) {
       const e = blocks[this.blocksDone]!;
+      if ('offset' in e && typeof e.offset === 'number' && e.offset >= before) break;
       switch (e.kind) {
         case 'pcap-header':
           this.push(c.pcapHeader(e));
