@@ -10,7 +10,7 @@ import type { Problem } from '../../core/problem.js';
 import { compileHeader } from '../../fields/compile.js';
 import { defineProtocol } from '../types.js';
 import type { Layer } from '../types.js';
-import { buildOptions, encodeAreas, optionCode, parseOption, scanArea, textToBytes } from './options.js';
+import { buildOptions, encodeAreas, optionCode, scanArea, textToBytes } from './options.js';
 import type { DhcpOption, ScannedArea, TlvOption } from './options.js';
 import {
   BASIC_OPTIONS, CHADDR_OFFSET, COOKIE_OFFSET, FILE_LEN, FILE_OFFSET, MAGIC_COOKIE, SNAME_LEN, SNAME_OFFSET, VENDOR_LEN, dhcpTable,
@@ -153,7 +153,7 @@ export const dhcp = defineProtocol<DhcpValue, DhcpInput>({
       if (cs >= end) delete v.vendor;
     }
     const voff = fp.voff;
-    const main = voff < end ? scanArea(b, voff, end) : { instances: [], ended: false, next: voff };
+    const main = fp.scan;
     const areas: ScannedArea[] = [main];
     // Option 52 (overload): the value of the last complete instance in the main options, as tshark reads it.
     let overload = 0;
@@ -179,7 +179,7 @@ export const dhcp = defineProtocol<DhcpValue, DhcpInput>({
     }
     const mt = v.options.find((o) => o.kind === 'message-type');
     if (mt && mt.kind === 'message-type') v.messageType = mt.type;
-    checkOptions(areas, ctx.problems);
+    checkOptions(areas, lists, ctx.problems);
     if (!main.ended && end === b.length && voff < reportedEnd(ctx.layers, ctx.layers.length, start, end) && reportedEnd(ctx.layers, ctx.layers.length, start, end) > end) {
       // Cut by the snapshot length inside the options: tshark's first pass runs off the captured bytes.
       ctx.problems.push(problem('dhcp', 'truncated', Math.min(voff, end), end, 'options cut by the capture length', { limitedBy: 'frame.cap_len' }));
@@ -281,7 +281,7 @@ function cutInFirstPass(b: Uint8Array, s: number, e: number, reported: number): 
   const fp = firstPass(b, s, e);
   if (fp.voff >= reported) return false;
   if (fp.voff >= e) return true;
-  return !scanArea(b, fp.voff, e).ended;
+  return !fp.scan.ended;
 }
 
 function dhcpNodesSuffix(b: Uint8Array, s: number, e: number): string {
@@ -289,11 +289,11 @@ function dhcpNodesSuffix(b: Uint8Array, s: number, e: number): string {
 }
 
 /** Problems of the options: cut options and data tshark cannot read (malformed), data without its code's shape. */
-function checkOptions(areas: readonly ScannedArea[], problems: Problem[]): void {
+function checkOptions(areas: readonly ScannedArea[], lists: readonly DhcpOption[][], problems: Problem[]): void {
   const search: Uint8Array[] = [];
   let searchAt = -1;
-  for (const a of areas) {
-    for (const x of a.instances) {
+  areas.forEach((a, ai) => {
+    a.instances.forEach((x, xi) => {
       if (x.type === 'trunc') {
         const end = x.start + 1 + (x.len === undefined ? 0 : 1) + x.data.length;
         problems.push(
@@ -303,24 +303,25 @@ function checkOptions(areas: readonly ScannedArea[], problems: Problem[]): void 
             limitedBy: 'udp.length',
           }),
         );
-        continue;
+        return;
       }
-      if (x.type !== 'tlv') continue;
+      if (x.type !== 'tlv') return;
       if (x.code === 119) {
         if (searchAt < 0) searchAt = x.start;
         search.push(x.data);
-        continue;
+        return;
       }
       const len = x.data.length;
       if (optionThrows(x.code, x.data)) {
         problems.push(problem('dhcp', 'bad-length', x.start + 1, x.start + 2 + len, `option ${x.code}: ${len} bytes cannot be read as its value`, { field: 'dhcp.option.length', actual: len }));
-        continue;
+        return;
       }
-      if (!TYPED.has(x.code) && !BASIC_OPTIONS[x.code]) continue;
-      if (parseOption(x.code, x.data).kind !== 'raw') continue;
+      if (!TYPED.has(x.code) && !BASIC_OPTIONS[x.code]) return;
+      // the typed value of this code (of all its instances joined, for a split option) did not parse
+      if (lists[ai]![xi]!.kind !== 'raw') return;
       problems.push(problem('dhcp', 'bad-length', x.start + 1, x.start + 2 + len, `option ${x.code} data (${len} bytes) does not have the expected form`, { field: 'dhcp.option.length', actual: len, severity: 'warning' }));
-    }
-  }
+    });
+  });
   if (search.length && optionThrows(119, concatBytes(search))) {
     problems.push(problem('dhcp', 'bad-pointer', searchAt, searchAt + 2 + search[0]!.length, 'domain search list (option 119) is not a valid list of names', { field: 'dhcp.option.dhcp_dns_domain_search_list_fqdn' }));
   }

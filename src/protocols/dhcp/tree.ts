@@ -10,6 +10,7 @@ import {
   FILE_OFFSET, HW_TYPES, MAGIC_COOKIE, MESSAGE_TYPES, OPTION_NAMES, SNAME_LEN, SNAME_OFFSET, VENDOR_LEN, dhcpTable,
 } from './table.js';
 import { readDnsName, scanArea } from './options.js';
+import type { ScannedArea } from './options.js';
 
 type MNode = { -readonly [P in keyof FieldNode]: FieldNode[P] };
 
@@ -78,14 +79,17 @@ export interface FirstPass {
   searchBlocks: number;
   /** Text of the last vendor class identifier (option 60): tshark picks option 43's format by it. */
   vendorClass?: string;
+  /** The main options as scanned (empty when they start at or after the end). */
+  scan: ScannedArea;
 }
 
 export function firstPass(b: Uint8Array, s: number, e: number): FirstPass {
   const cookie = s + COOKIE_OFFSET + 4 <= e && ((b[s + 236]! << 24) | (b[s + 237]! << 16) | (b[s + 238]! << 8) | b[s + 239]!) >>> 0 === MAGIC_COOKIE;
   const voff = s + COOKIE_OFFSET + (cookie ? 4 : VENDOR_LEN);
-  const fp: FirstPass = { voff, cookie, overload: 0, searchBlocks: 0 };
+  const fp: FirstPass = { voff, cookie, overload: 0, searchBlocks: 0, scan: { instances: [], ended: false, next: voff } };
   if (voff >= e) return fp;
-  for (const x of scanArea(b, voff, e).instances) {
+  fp.scan = scanArea(b, voff, e);
+  for (const x of fp.scan.instances) {
     if (x.type !== 'tlv') continue;
     // tshark reads the byte after the length even for an empty option 52/53 (when it was captured)
     const first = x.start + 2 < e ? b[x.start + 2]! : undefined;
