@@ -72,7 +72,7 @@ function dissectRaw(bytes: Uint8Array, origLen = bytes.length): Frame {
   return new Dissector(registerDefaults(), { prefs: PREFS }).dissect(rec);
 }
 
-function packet(input: IcmpInput, payload = new Uint8Array(0)): Uint8Array {
+function packet(input: IcmpInput, payload: Uint8Array = new Uint8Array(0)): Uint8Array {
   return build([layer(ipv4, { src: '10.0.0.1', dst: '10.0.0.2', ttl: 64 }), layer(icmp, input)], payload);
 }
 

@@ -17,7 +17,7 @@ import { collect, frameTree } from '../../src/inspect/tree.js';
 import { data } from '../../src/protocols/data.js';
 import { registerDefaults } from '../../src/protocols/index.js';
 import { ah, esp, ipv6, ipv6EncodingLength } from '../../src/protocols/ipv6.js';
-import type { IPv6Ext, IPv6Input, IPv6Option, IPv6Value } from '../../src/protocols/ipv6.js';
+import type { EspValue, IPv6Ext, IPv6Input, IPv6Option, IPv6Value } from '../../src/protocols/ipv6.js';
 import type { DecodeContext, Layer, TreeContext } from '../../src/protocols/types.js';
 import { udp } from '../../src/protocols/udp.js';
 
@@ -142,7 +142,7 @@ describe('IPv6 header and extension chain, field by field', () => {
 
   it('ESP is an opaque layer with SPI and sequence, and tshark\'s Info', () => {
     const f = frames('tcpdump_02-sunrise-sunset-esp.pcap')[0]!;
-    const l = f.layers.find((x) => x.proto === esp)!;
+    const l = f.layers.find((x) => x.proto === esp)! as Layer<EspValue>;
     expect(l.value).toMatchObject({ spi: 0x12345678, sequence: 1 });
     expect(esp.summary!(l, treeCtx(f, 2))).toBe('ESP (SPI=0x12345678)');
     expect(l.headerEnd).toBe(l.end);
@@ -379,7 +379,20 @@ function norm(a: string): string {
 }
 
 function codeOf(e: IPv6Ext): number {
-  return e.kind === 'hopopts' ? 0 : e.kind === 'routing' ? 43 : e.kind === 'fragment' ? 44 : e.kind === 'dstopts' ? 60 : e.kind === 'ah' ? 51 : e.code;
+  switch (e.kind) {
+    case 'hopopts':
+      return 0;
+    case 'routing':
+      return 43;
+    case 'fragment':
+      return 44;
+    case 'dstopts':
+      return 60;
+    case 'ah':
+      return 51;
+    case 'raw':
+      return e.code;
+  }
 }
 
 /** An extension header without its auto fields, and options without the padding the encoder adds. */
