@@ -79,7 +79,7 @@ function makeProtocol(name: DnsVariant, table: FieldTable, bindings: Binding[]):
       return `${title} (${v.response ? 'response' : 'query'})`;
     },
     summary(layer) {
-      return dnsSummary(layer.value);
+      return dnsSummary(layer.value, name);
     },
     encode(input, payload, ctx) {
       const msg = encodeMessage(input);

@@ -1,13 +1,14 @@
 /** The DNS field tree (as `tshark -V` shows it) and the Info column text, built on demand from a decoded layer. */
 import { ipv4ToString, ipv6ToString } from '../../core/addr.js';
 import { readUint } from '../../fields/compile.js';
+import { escapeText } from '../../fields/format.js';
 import type { FieldDef, FieldNode, FieldValue } from '../../fields/types.js';
 import { HEADER_LEN } from './message.js';
 import type { DnsQuestion, DnsRecord, DnsValue } from './message.js';
 import { nameText, readName } from './names.js';
 import type { DnsName } from './names.js';
 import type { EdnsOption, RData, SvcParam } from './rdata.js';
-import { DNS_CLASSES, DNS_OPCODES, DNS_RCODES, DNS_TYPE_NAMES, dnsTable } from './table.js';
+import { DNS_CLASSES, DNS_OPCODES, DNS_RCODES, DNS_TYPE_NAMES, DNSSEC_ALGORITHMS, DS_DIGESTS, NSEC3_ALGORITHMS, dnsTable } from './table.js';
 
 const F = dnsTable.fields;
 const PROTO = dnsTable.proto;
@@ -17,6 +18,11 @@ export type DnsVariant = 'dns' | 'mdns' | 'llmnr';
 
 const utf8 = new TextDecoder('utf-8');
 const text = (b: Uint8Array): string => utf8.decode(b);
+
+/** A name as tshark shows it in labels and the Info column (control bytes escaped). */
+function shown(n: DnsName): string {
+  return escapeText(nameText(n));
+}
 
 /** `Unknown (14)` where Wireshark's value_string has no entry. */
 function numText(def: FieldDef, v: number): string | undefined {
@@ -113,8 +119,8 @@ export function base64(b: Uint8Array): string {
 }
 
 function flagsLabel(v: DnsValue): string {
-  let s = `Flags: 0x${v.flags.toString(16).padStart(4, '0')} ${opcodeName(v.opcode)}`;
-  if (v.response) s += ` response, ${rcodeName(v.rcode)}`;
+  let s = `Flags: 0x${v.flags.toString(16).padStart(4, '0')} ${DNS_OPCODES[v.opcode] ?? 'Unknown operation'}`;
+  if (v.response) s += ` response, ${DNS_RCODES[v.rcode] ?? 'Unknown error'}`;
   return s;
 }
 
@@ -166,16 +172,30 @@ function nameNode(w: Walker, def: FieldDef, p: number): [FieldNode, number, stri
   return [{ def, start: p, len: r.end - p, value: r.text }, r.end, r.text];
 }
 
+/**
+ * tshark's [Name Length] and [Label Count]: the length of the name as text in bytes (the root is `<Root>`, 6) and
+ * the dots in it plus one; a one-byte name counts 0 and 0 (as TShark 4.0 prints it).
+ */
+export function nameLengthAndLabels(n: DnsName): [number, number] {
+  let len: number;
+  if (n.bad !== undefined || n.labels.length === 0) len = nameText(n).length;
+  else len = n.labels.reduce((a, l) => a + l.length, 0) + n.labels.length - 1;
+  if (len === 1) return [0, 0];
+  let dots = 0;
+  if (n.bad === undefined) for (const l of n.labels) for (const c of l) if (c === 0x2e) dots++;
+  return [len, (n.bad === undefined ? Math.max(0, n.labels.length - 1) + dots : 0) + 1];
+}
+
 function questionNode(w: Walker, q: DnsQuestion, p: number, variant: DnsVariant): [FieldNode, number] {
-  const [nn, e, t] = nameNode(w, F.qry_name, p);
-  const r = w.name(p);
+  const [nn, e] = nameNode(w, F.qry_name, p);
+  const [nlen, nlab] = nameLengthAndLabels(q.name);
   const kids: FieldNode[] = [
     nn,
-    { def: F.qry_name_len, start: p, len: e - p, value: t.length, generated: true, text: `[Name Length: ${t.length}]` },
-    { def: F.count_labels, start: p, len: e - p, value: Math.max(1, r.labels), generated: true, text: `[Label Count: ${Math.max(1, r.labels)}]` },
+    { def: F.qry_name_len, start: p, len: e - p, value: nlen, generated: true, text: `[Name Length: ${nlen}]` },
+    { def: F.count_labels, start: p, len: e - p, value: nlab, generated: true, text: `[Label Count: ${nlab}]` },
     node(F.qry_type, e, 2, q.type),
   ];
-  let label = `${t}: type ${typeName(q.type)}, class ${className(variant === 'mdns' ? q.class & 0x7fff : q.class)}`;
+  let label = `${shown(q.name)}: type ${typeName(q.type)}, class ${className(variant === 'mdns' ? q.class & 0x7fff : q.class)}`;
   if (variant === 'mdns') {
     kids.push(fixNum({ def: F.qry_class_mdns, start: e + 2, len: 2, value: q.class & 0x7fff, bitmask: 0x7fff }));
     kids.push({ def: F.qry_qu, start: e + 2, len: 2, value: (q.class & 0x8000) !== 0, bitmask: 0x8000 });
@@ -197,34 +217,46 @@ const NAME_DEFS: Partial<Record<RData['kind'], FieldDef>> = {
 };
 
 /** The extra text of a record's line (`, addr 1.2.3.4`) and its Info column part (`A 1.2.3.4`). */
-function recordTexts(r: DnsRecord): [string, string] {
+function recordTexts(r: DnsRecord, variant: DnsVariant): [string, string] {
   const d = r.data;
-  const t = typeName(r.type);
+  let t = typeName(r.type);
+  if (variant === 'mdns' && r.type !== 41 && r.class & 0x8000) t += ', cache flush';
+  const str = (b: Uint8Array) => escapeText(text(b));
   switch (d.kind) {
     case 'a':
     case 'aaaa':
       return [`, addr ${d.address}`, `${t} ${d.address}`];
     case 'ns':
-      return [`, ns ${nameText(d.target)}`, `${t} ${nameText(d.target)}`];
     case 'cname':
-      return [`, cname ${nameText(d.target)}`, `${t} ${nameText(d.target)}`];
+    case 'dname':
+      return [`, ${d.kind} ${shown(d.target)}`, `${t} ${shown(d.target)}`];
     case 'ptr':
-      return [`, ${nameText(d.target)}`, `${t} ${nameText(d.target)}`];
+      return [`, ${shown(d.target)}`, `${t} ${shown(d.target)}`];
     case 'soa':
-      return [`, mname ${nameText(d.mname)}`, `${t} ${nameText(d.mname)}`];
+      return [`, mname ${shown(d.mname)}`, `${t} ${shown(d.mname)}`];
     case 'mx':
-      return [`, preference ${d.preference}, mx ${nameText(d.exchange)}`, `${t} ${d.preference} ${nameText(d.exchange)}`];
+      return [`, preference ${d.preference}, mx ${shown(d.exchange)}`, `${t} ${d.preference} ${shown(d.exchange)}`];
     case 'srv':
       return [
-        `, priority ${d.priority}, weight ${d.weight}, port ${d.port}, target ${nameText(d.target)}`,
-        `${t} ${d.priority} ${d.weight} ${d.port} ${nameText(d.target)}`,
+        `, priority ${d.priority}, weight ${d.weight}, port ${d.port}, target ${shown(d.target)}`,
+        `${t} ${d.priority} ${d.weight} ${d.port} ${shown(d.target)}`,
       ];
     case 'naptr':
-      return [`, order ${d.order}, preference ${d.preference}, flags ${text(d.flags)}`, `${t} ${d.order} ${d.preference} ${text(d.flags)}`];
+      return [`, order ${d.order}, preference ${d.preference}, flags ${str(d.flags)}`, `${t} ${d.order} ${d.preference} ${str(d.flags)}`];
     case 'hinfo':
-      return [`, CPU ${text(d.cpu)}, OS ${text(d.os)}`, `${t} ${text(d.cpu)} ${text(d.os)}`];
+      return [`, CPU ${str(d.cpu)}, OS ${str(d.os)}`, `${t} ${str(d.cpu)} ${str(d.os)}`];
     case 'nsec':
-      return [`, next domain name ${nameText(d.next)}`, t];
+      return [`, next domain name ${shown(d.next)}`, `${t} ${shown(d.next)}`];
+    // TShark 4.0 puts the owner name in the Info column for these
+    case 'tlsa':
+    case 'null':
+    case 'md':
+    case 'mf':
+    case 'mb':
+    case 'mg':
+    case 'mr':
+    case 'nsec3param':
+      return ['', `${t} ${shown(r.name)}`];
     default:
       return ['', t];
   }
@@ -293,7 +325,10 @@ function svcParamNode(b: Uint8Array, p: number, sp: SvcParam): [FieldNode, numbe
     case 'no-default-alpn':
       break;
     case 'unknown':
-      if (len) kids.push(node(F.svcb_param_value, v, len, sp.data));
+      if (len) {
+        kids.push(node(F.svcb_param_value, v, len, sp.data));
+        shown = '=' + escapeText(text(sp.data));
+      }
       break;
   }
   return [{ def: F.svcb_param, start: p, len: 4 + len, value: null, text: `SvcParam: ${keyName}${shown}`, children: kids }, v + len];
@@ -330,11 +365,22 @@ function ednsOptionNode(b: Uint8Array, p: number, o: EdnsOption): [FieldNode, nu
     case 'keepalive':
       if (o.timeout !== undefined) kids.push(node(F.opt_keepalive, v, 2, o.timeout));
       break;
-    case 'ede':
-      kids.push(node(F.opt_ede_code, v, 2, o.infoCode), node(F.opt_ede_text, v + 2, len - 2, text(o.extraText)));
+    case 'ede': {
+      const c = o.infoCode;
+      const range = c >= 49152 ? 'Reserved for Private Use' : c >= 30 && !F.opt_ede_code.strings![c] ? 'Unassigned' : undefined;
+      kids.push(node(F.opt_ede_code, v, 2, c, range ? { text: `Info Code: ${range} (${c})` } : undefined));
+      if (len > 2) kids.push(node(F.opt_ede_text, v + 2, len - 2, text(o.extraText)));
       break;
-    case 'unknown':
+    }
+    case 'unknown': {
+      // shown in detail by tshark, kept raw here
+      const list = code === 5 ? [F.opt_dau, DNSSEC_ALGORITHMS] : code === 6 ? [F.opt_dhu, DS_DIGESTS] : code === 7 ? [F.opt_n3u, NSEC3_ALGORITHMS] : null;
+      if (list) {
+        const [def] = list as [FieldDef, unknown];
+        for (let i = 0; i < len; i++) kids.push(node(def, v + i, 1, data[i]!));
+      } else if (code === 13) kids.push(node(F.opt_chain_fqdn, v, len, String.fromCharCode(...data)));
       break;
+    }
   }
   return [{ def: F.opt, start: p, len: 4 + len, value: null, text: `Option: ${codeName}`, children: kids }, v + len];
 }
@@ -378,7 +424,8 @@ function rdataNodes(w: Walker, r: DnsRecord, p: number, end: number): FieldNode[
     case 'spf':
       for (const s of d.strings) {
         out.push(node(d.kind === 'txt' ? F.txt_length : F.spf_length, p, 1, s.length));
-        out.push(node(d.kind === 'txt' ? F.txt : F.spf, p + 1, s.length, text(s)));
+        const nul = s.indexOf(0);
+        out.push(node(d.kind === 'txt' ? F.txt : F.spf, p + 1, s.length, text(nul < 0 ? s : s.subarray(0, nul))));
         p += 1 + s.length;
       }
       break;
@@ -529,16 +576,18 @@ function recordNode(w: Walker, r: DnsRecord, p: number, variant: DnsVariant): [F
   const e = nm.end;
   const kids: FieldNode[] = [];
   const t = nm.text;
-  const srv = r.type === 33 ? t.split('.') : null;
-  if (srv && srv.length >= 3) {
-    kids.push({ def: F.srv_service, start: p, len: e - p, value: srv[0]! });
-    kids.push({ def: F.srv_proto, start: p, len: e - p, value: srv[1]! });
-    kids.push({ def: F.srv_name, start: p, len: e - p, value: srv.slice(2).join('.') });
+  if (r.type === 33) {
+    // TShark splits an SRV owner name into _service._proto.name
+    const parts = t.split('.');
+    kids.push({ def: F.srv_service, start: p, len: e - p, value: parts[0]! });
+    if (parts.length > 1) kids.push({ def: F.srv_proto, start: p, len: e - p, value: parts[1]! });
+    if (parts.length > 2) kids.push({ def: F.srv_name, start: p, len: e - p, value: parts.slice(2).join('.') });
   } else kids.push({ def: F.resp_name, start: p, len: e - p, value: t });
   kids.push(node(F.resp_type, e, 2, r.type));
   const rd = e + 10;
   const rdEnd = rd + r.rdlength;
   let label: string;
+  const owner = shown(r.name);
   if (r.type === 41) {
     if (variant === 'mdns') {
       kids.push({ def: F.udp_payload_size_mdns, start: e + 2, len: 2, value: r.class & 0x7fff, bitmask: 0x7fff });
@@ -555,7 +604,7 @@ function recordNode(w: Walker, r: DnsRecord, p: number, variant: DnsVariant): [F
       }),
     );
     kids.push(node(F.resp_len, e + 8, 2, r.rdlength));
-    label = `${t}: type ${typeName(r.type)}`;
+    label = `${owner}: type ${typeName(r.type)}`;
   } else {
     const cls = variant === 'mdns' ? r.class & 0x7fff : r.class;
     if (variant === 'mdns') {
@@ -564,9 +613,9 @@ function recordNode(w: Walker, r: DnsRecord, p: number, variant: DnsVariant): [F
     } else kids.push(node(F.resp_class, e + 2, 2, r.class));
     kids.push(ttlNode(F.resp_ttl, e + 4, r.ttl));
     kids.push(node(F.resp_len, e + 8, 2, r.rdlength));
-    label = `${t}: type ${typeName(r.type)}, class ${className(cls)}`;
+    label = `${owner}: type ${typeName(r.type)}, class ${className(cls)}`;
     if (variant === 'mdns' && r.class & 0x8000) label += ', cache flush';
-    label += recordTexts(r)[0];
+    label += recordTexts(r, variant)[0];
   }
   kids.push(...rdataNodes(w, r, rd, rdEnd));
   return [{ def: PROTO, start: p, len: rdEnd - p, value: null, text: label, children: kids }, rdEnd];
@@ -596,7 +645,8 @@ export function dnsTreeNodes(b: Uint8Array, start: number, end: number, v: DnsVa
   out.push(node(F.arcount, base + 10, 2, v.arcount));
   const w = new Walker(b, base, limit);
   let p = base + HEADER_LEN;
-  if (v.questions.length) {
+  // A section shows when its count is not 0, even if decoding stopped in it (as tshark shows it).
+  if (v.qdcount) {
     const kids: FieldNode[] = [];
     const s = p;
     for (const q of v.questions) {
@@ -606,13 +656,15 @@ export function dnsTreeNodes(b: Uint8Array, start: number, end: number, v: DnsVa
     }
     out.push({ def: PROTO, start: s, len: p - s, value: null, text: update ? 'Zone' : 'Queries', children: kids });
   }
-  const sections: [DnsRecord[], string][] = [
-    [v.answers, update ? 'Prerequisites' : 'Answers'],
-    [v.authorities, update ? 'Updates' : 'Authoritative nameservers'],
-    [v.additionals, 'Additional records'],
+  const sections: [DnsRecord[], number, string][] = [
+    [v.answers, v.ancount, update ? 'Prerequisites' : 'Answers'],
+    [v.authorities, v.nscount, update ? 'Updates' : 'Authoritative nameservers'],
+    [v.additionals, v.arcount, 'Additional records'],
   ];
-  for (const [list, title] of sections) {
-    if (!list.length) continue;
+  let stopped = v.questions.length < v.qdcount;
+  for (const [list, count, title] of sections) {
+    if (!count || stopped) continue;
+    if (list.length < count) stopped = true;
     const kids: FieldNode[] = [];
     const s = p;
     for (const r of list) {
@@ -624,21 +676,33 @@ export function dnsTreeNodes(b: Uint8Array, start: number, end: number, v: DnsVa
   }
   if (v.extraneous && v.extraneous.length) {
     const n = v.extraneous.length;
-    out.push(node(F.extraneous_data, limit - n, n, v.extraneous));
-    out.push({ def: F.extraneous_length, start: limit - n, len: n, value: n, generated: true, text: `[Extraneous Data Length: ${n}]` });
+    out.push({
+      def: F.extraneous,
+      start: limit - n,
+      len: n,
+      value: null,
+      text: `Extraneous Data (${n} bytes)`,
+      children: [
+        node(F.extraneous_data, limit - n, n, v.extraneous),
+        { def: F.extraneous_length, start: limit - n, len: n, value: n, generated: true, text: `[Extraneous Data Length: ${n}]` },
+      ],
+    });
   }
   return out;
 }
 
 /** Its part of the Info column: `Standard query response 0x1a2b A example.com A 93.184.216.34`. */
-export function dnsSummary(v: DnsValue): string {
+export function dnsSummary(v: DnsValue, variant: DnsVariant = 'dns'): string {
   if (v.flags === undefined) return '';
   let s = opcodeName(v.opcode);
   if (v.response) s += ' response';
   s += ` 0x${v.id.toString(16).padStart(4, '0')}`;
   if (v.response && v.rcode !== 0) s += ` ${rcodeName(v.rcode)}`;
-  for (const q of v.questions) s += ` ${typeName(q.type)} ${nameText(q.name)}`;
-  for (const list of [v.answers, v.authorities, v.additionals]) for (const r of list) s += ` ${recordTexts(r)[1]}`;
+  for (const q of v.questions) {
+    s += ` ${typeName(q.type)} ${shown(q.name)}`;
+    if (variant === 'mdns') s += q.class & 0x8000 ? ', "QU" question' : ', "QM" question';
+  }
+  for (const list of [v.answers, v.authorities, v.additionals]) for (const r of list) s += ` ${recordTexts(r, variant)[1]}`;
   return s;
 }
 
