@@ -87,7 +87,8 @@ export class Dissector {
     const first = this.registry.lookup('linktype', record.linkType);
     if (first) decodeChain(chain, first, data, 0, data.length, false, undefined);
     else if (data.length > 0) {
-      chain.problems.push(problem('frame', 'unsupported', 0, data.length, `link type ${record.linkType} is not supported`));
+      // Not an error of the packet: wirelens has no decoder for it (pcapng custom blocks, -1, are plain data).
+      if (record.linkType >= 0) chain.problems.push({ ...problem('frame', 'unsupported', 0, data.length, `link type ${record.linkType} is not supported`), severity: 'note' });
       decodeData(chain, data, 0, data.length, undefined);
     }
     const frame: Frame = {

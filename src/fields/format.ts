@@ -62,7 +62,8 @@ export function fieldText(def: FieldDef, value: FieldValue): string {
       return value ? '1' : '0';
     case 'BYTES':
     case 'UINT_BYTES':
-      return value instanceof Uint8Array ? toHex(value) : String(value);
+      // tshark prints a present but empty byte field as <MISSING>
+      return value instanceof Uint8Array ? (value.length ? toHex(value) : '<MISSING>') : String(value);
     case 'STRING':
     case 'STRINGZ':
     case 'UINT_STRING':

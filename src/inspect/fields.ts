@@ -55,17 +55,23 @@ export function applyFieldsOption(opts: FieldsOptions, spec: string): string | n
   }
 }
 
+/** One occurrence as -T fields prints it: a protocol-type item (`_ws.malformed`) prints its label. */
+function cellText(n: FieldNode): string {
+  if (n.def.type === 'PROTOCOL') return n.text ?? n.def.name;
+  return fieldText(n.def, n.value);
+}
+
 /** The cell for one field from its occurrences (tree order). */
 export function fieldCell(nodes: readonly FieldNode[] | undefined, opts: FieldsOptions): string {
   if (!nodes || nodes.length === 0) return '';
   let text: string;
-  if (opts.occurrence === 'f') text = fieldText(nodes[0]!.def, nodes[0]!.value);
-  else if (opts.occurrence === 'l') text = fieldText(nodes[nodes.length - 1]!.def, nodes[nodes.length - 1]!.value);
+  if (opts.occurrence === 'f') text = cellText(nodes[0]!);
+  else if (opts.occurrence === 'l') text = cellText(nodes[nodes.length - 1]!);
   else {
     text = '';
     for (let i = 0; i < nodes.length; i++) {
       if (i) text += opts.aggregator;
-      text += fieldText(nodes[i]!.def, nodes[i]!.value);
+      text += cellText(nodes[i]!);
     }
   }
   return opts.quote ? opts.quote + text + opts.quote : text;
