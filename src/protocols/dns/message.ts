@@ -276,6 +276,14 @@ export function encodeMessage(input: DnsInput): Uint8Array {
   return w.result();
 }
 
+/**
+ * Bytes the message of `input` takes, without any TCP prefix. Compression decides it (a name's size depends on
+ * every name before it), so it is computed by encoding.
+ */
+export function encodingLength(input: DnsInput): number {
+  return encodeMessage(input).length;
+}
+
 function encodeRecord(r: DnsRecordInput, nw: NameWriter): void {
   const w = nw.w;
   let type: number;
