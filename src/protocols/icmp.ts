@@ -332,6 +332,8 @@ export const icmp = defineProtocol<IcmpValue, IcmpInput>({
     const v = layer.value;
     const s = layer.start;
     const out: FieldNode[] = [];
+    // tshark reads type, code and checksum together: with fewer than 4 bytes it shows none of them.
+    if (layer.end - s < 4) return out;
     for (const n of fixed.nodes(b, s, layer.headerEnd, v as unknown as Record<string, unknown>)) {
       if (n.def === F.type) out.push({ ...n, text: `Type: ${v.type} (${ICMP_TYPES[v.type] ?? 'Unknown ICMP (obsolete or malformed?)'})` });
       else if (n.def === F.code) {

@@ -610,7 +610,8 @@ export const ipv4 = defineProtocol<IPv4Value, IPv4Input>({
     const bogusLen = v.len !== undefined && v.len !== 0 && v.len < v.hdr_len;
     // With options not captured whole, tshark stops before the destination (it looks for a source route first).
     const optsCut = v.hdr_len > 20 && layer.headerEnd < s + v.hdr_len;
-    const nodes = fixed.nodes(b, s, bogusLen ? s + 4 : layer.headerEnd, v as unknown as Record<string, unknown>).filter((n) => !(optsCut && n.def === F.dst) && !(bogusLen && n.def === F.id));
+    const noOptBytes = optsCut && layer.headerEnd <= s + 20;
+    const nodes = fixed.nodes(b, s, bogusLen ? s + 4 : layer.headerEnd, v as unknown as Record<string, unknown>).filter((n) => !(noOptBytes && n.def === F.dst) && !(bogusLen && n.def === F.id));
     const out: FieldNode[] = [];
     const route = unfinishedRoute(v);
     for (const n of nodes) {
@@ -667,7 +668,8 @@ export const ipv4 = defineProtocol<IPv4Value, IPv4Input>({
       }
       out.push(n);
     }
-    if (v.options.length) {
+    // Options not captured whole: tshark gives up on the whole options area.
+    if (v.options.length && !optsCut) {
       const optLen = Math.min(optionsLength(v.options, v.optPadding), layer.headerEnd - s - 20);
       const { nodes: kids, names } = optionNodes(b, s + 20, v);
       out.push({ def: ipTable.proto, start: s + 20, len: optLen, value: null, text: `Options: (${optLen} bytes)${names.map((x) => ', ' + x).join('')}`, children: kids });
@@ -678,7 +680,7 @@ export const ipv4 = defineProtocol<IPv4Value, IPv4Input>({
     const v = layer.value;
     if (v.version !== undefined && v.version !== 4 && v.version !== 6) return `Internet Protocol, bogus version (${v.version})`;
     if (v.version !== 4 || v.hdr_len < 20 || v.src === undefined) return 'Internet Protocol Version 4';
-    if (v.dst === undefined || (v.hdr_len > 20 && layer.headerEnd < layer.start + v.hdr_len)) return `Internet Protocol Version 4, Src: ${v.src}`;
+    if (v.dst === undefined || (v.hdr_len > 20 && layer.headerEnd <= layer.start + 20)) return `Internet Protocol Version 4, Src: ${v.src}`;
     const route = unfinishedRoute(v);
     if (route) return `Internet Protocol Version 4, Src: ${v.src}, Dst: ${route.addresses[route.addresses.length - 1]}, Via: ${v.dst}`;
     return `Internet Protocol Version 4, Src: ${v.src}, Dst: ${v.dst}`;

@@ -349,7 +349,14 @@ const OPT_TYPE_BITS = (type: number, at: number): FieldNode[] => [
   { def: F.opt_rest, start: at, len: 1, value: type & 0x1f, bitmask: 0x1f },
 ];
 
-function optionNodes(b: Uint8Array, start: number, opts: readonly IPv6Option[]): FieldNode[] {
+/** Options whose data has one size (router alert, tunnel limit, jumbo payload, home address). */
+const FIXED_OPT_LEN: Readonly<Record<number, number>> = { 5: 2, 4: 1, 0xc2: 4, 0xc9: 16 };
+
+/**
+ * The option nodes. `cut`: the header itself was not captured whole, so an option running past the bytes shows
+ * its type (and length) before tshark gives up; otherwise an option longer than its header shows nothing.
+ */
+function optionNodes(b: Uint8Array, start: number, opts: readonly IPv6Option[], cut = false): FieldNode[] {
   const nodes: FieldNode[] = [];
   let i = start;
   for (const o of opts) {
@@ -367,11 +374,13 @@ function optionNodes(b: Uint8Array, start: number, opts: readonly IPv6Option[]):
       i += 1;
       continue;
     }
+    // An option running past its header (or without its length byte): tshark stops there, showing nothing of it.
+    if (o.kind === 'unknown' && o.len !== undefined && !cut) break;
     const children: FieldNode[] = [{ def: F.opt_type, start: i, len: 1, value: t, text: typeText, children: OPT_TYPE_BITS(t, i) }];
-    if (o.kind === 'unknown' && o.len === -1) {
-      nodes.push({ def: F.opt, start: i, len: 1, value: null, text: known ?? `Unknown IPv6 Option (${t})`, children });
-      i += 1;
-      continue;
+    if (o.kind === 'unknown' && o.len !== undefined) {
+      if (o.len >= 0) children.push({ def: F.opt_length, start: i + 1, len: 1, value: o.len });
+      nodes.push({ def: F.opt, start: i, len: 1 + (o.len >= 0 ? 1 : 0) + o.data.length, value: null, text: known ?? `Unknown IPv6 Option (${t})`, children });
+      break;
     }
     const dl = optionDataLength(o);
     const lenByte = o.kind === 'unknown' && o.len !== undefined ? o.len : dl;
@@ -399,6 +408,8 @@ function optionNodes(b: Uint8Array, start: number, opts: readonly IPv6Option[]):
     }
     nodes.push({ def: F.opt, start: i, len: 2 + dl, value: null, text: known ?? `Unknown IPv6 Option (${t})`, children });
     i += 2 + dl;
+    // A fixed-size option with another length: tshark shows its type and length, then gives up on the header.
+    if (o.kind === 'unknown' && FIXED_OPT_LEN[t] !== undefined) break;
   }
   return nodes;
 }
@@ -509,7 +520,7 @@ function parseChain(b: Uint8Array, at: number, end: number, first: number, probl
       const kind = nxt === 0 ? 'hopopts' : 'dstopts';
       const options = parseOptions(b, off + 2, off + need, name, problems);
       ext.push({ kind, nxt: next, len: b[off + 1]!, options });
-      if (nxt === 0 && ext.length === 1) for (const o of options) if (o.kind === 'jumbo') jumbo = o.payloadLength;
+      if (nxt === 0 && ext.length === 1) for (const o of options) if (o.kind === 'jumbo' && jumbo === undefined) jumbo = o.payloadLength;
     } else if (nxt === 43) {
       ext.push({ kind: 'routing', nxt: next, len: b[off + 1]!, type: b[off + 2]!, segleft: b[off + 3]!, data: b.subarray(off + 4, off + need) });
     } else if (nxt === 44) {
@@ -588,6 +599,15 @@ function extNodes(b: Uint8Array, at: number, e: IPv6Ext): FieldNode {
     }
     case 'raw': {
       const table = e.code === 0 ? hopoptsTable : e.code === 60 ? dstoptsTable : e.code === 43 ? routingTable : e.code === 44 ? fraghdrTable : ahTable;
+      if ((e.code === 0 || e.code === 60) && e.data.length >= 2) {
+        // Options cut short: tshark shows those that are there, then stops.
+        const fx = e.code === 0 ? hopFixed : dstFixed;
+        const optsTable = e.code === 0 ? hopoptsTable : dstoptsTable;
+        const kids = fx.nodes(b, at, at + 2, { nxt: e.data[0], len: e.data[1] });
+        kids.push({ def: optsTable.fields.len_oct, start: at + 1, len: 1, value: (e.data[1]! + 1) * 8, generated: true, text: `[Length: ${(e.data[1]! + 1) * 8} bytes]` });
+        kids.push(...optionNodes(b, at + 2, parseOptions(e.data, 2, e.data.length, optsTable.proto.abbrev, []), true));
+        return { def: optsTable.proto, start: at, len: e.data.length, value: null, children: kids };
+      }
       const kids: FieldNode[] = [];
       const first = Object.values(table.fields)[0]!;
       if (e.data.length >= 1) kids.push({ def: first, start: at, len: 1, value: e.data[0]! });
@@ -722,7 +742,13 @@ export const ipv6 = defineProtocol<IPv6Value, IPv6Input>({
     const b = ctx.frame;
     const v = layer.value;
     const s = layer.start;
-    if (v.version !== 6) return [{ def: F.version, start: s, len: 1, value: v.version, bitmask: 0xf0 }];
+    if (v.version !== 6) {
+      if (v.version === undefined) return [];
+      return [
+        { def: F.version, start: s, len: 1, value: v.version, bitmask: 0xf0 },
+        { def: ipTable.fields.version, start: s, len: 1, value: v.version, hidden: true, bitmask: 0xf0 },
+      ];
+    }
     if (layer.headerEnd - s < 40) {
       const nodes = fixed.nodes(b, s, layer.headerEnd, v as unknown as Record<string, unknown>);
       nodes.splice(1, 0, { def: ipTable.fields.version, start: s, len: 1, value: v.version, hidden: true, bitmask: 0xf0 });
