@@ -498,6 +498,7 @@ function parseBody(b: Uint8Array, type: number, at: number, end: number, problem
     case 1:
     case 3:
       if (n < 4) return unknown();
+      if (n === 4 && report) problems.push(problem('icmpv6', 'truncated', at + 4, end, `${ICMPV6_TYPES[type]} quotes no part of the invoking packet`, { field: 'icmpv6.type', limitedBy: 'ipv6.plen' }));
       return { body: { kind: 'error', reserved: b.subarray(at, at + 4) }, headerEnd: at + 4, quoting: n > 4 };
     case 2:
       if (n < 4) return unknown();
@@ -530,12 +531,16 @@ function parseBody(b: Uint8Array, type: number, at: number, end: number, problem
       const count = readUint(b, at + 2, 2);
       const records: MldRecord[] = [];
       let i = at + 4;
+      const cut = (): Parsed => {
+        if (report) problems.push(problem('icmpv6', 'truncated', i, end, `multicast address record ${records.length + 1} of ${count} goes past the end of the message`, { field: 'icmpv6.mldr.mar', limitedBy: 'ipv6.plen' }));
+        return unknown();
+      };
       for (let r = 0; r < count; r++) {
-        if (i + 20 > end) return unknown();
+        if (i + 20 > end) return cut();
         const ns = readUint(b, i + 2, 2);
         const aux = b[i + 1]! * 4;
         const size = 20 + 16 * ns + aux;
-        if (i + size > end) return unknown();
+        if (i + size > end) return cut();
         const sources: string[] = [];
         for (let k = 0; k < ns; k++) sources.push(ipv6ToString(b, i + 20 + 16 * k));
         records.push({ type: b[i]!, auxLen: b[i + 1]!, address: ipv6ToString(b, i + 4), sources, aux: b.subarray(i + 20 + 16 * ns, i + size) });

@@ -584,7 +584,7 @@ export const ipv4 = defineProtocol<IPv4Value, IPv4Input>({
     } else if (pduEnd > end) {
       const snapCut = end === b.length && b.length < ctx.wireLen;
       if (!ctx.inError && !snapCut) {
-        ctx.problems.push(problem('ip', 'bad-length', start + 2, start + 4, `total length ${v.len} goes past the end of the data (${avail} bytes)`, { field: 'ip.len', expected: v.len, actual: avail, limitedBy: 'frame.len' }));
+        ctx.problems.push(problem('ip', 'bad-length', start + 2, start + 4, `total length ${v.len} goes past the end of the data (${avail} bytes)`, { field: 'ip.len', expected: v.len, actual: avail, limitedBy: 'frame.len', severity: 'warning' }));
       }
       pduEnd = end;
     }

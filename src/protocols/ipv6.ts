@@ -721,7 +721,7 @@ export const ipv6 = defineProtocol<IPv6Value, IPv6Input>({
     }
     if (pduEnd > end) {
       if (!ctx.inError && !snapCut) {
-        ctx.problems.push(problem('ipv6', 'bad-length', start + 4, start + 6, `payload length ${pduEnd - start - 40} goes past the end of the data (${avail - 40} bytes)`, { field: limitedBy, expected: avail - 40, actual: pduEnd - start - 40, limitedBy: 'frame.len' }));
+        ctx.problems.push(problem('ipv6', 'bad-length', start + 4, start + 6, `payload length ${pduEnd - start - 40} goes past the end of the data (${avail - 40} bytes)`, { field: limitedBy, expected: avail - 40, actual: pduEnd - start - 40, limitedBy: 'frame.len', severity: 'warning' }));
       }
       pduEnd = end;
       limitedBy = ctx.inError ? 'icmp payload' : 'frame.cap_len';
