@@ -3,7 +3,7 @@
  * Ethernet/IPv4 addresses are decoded as MAC and dotted-quad text; any other hardware or protocol address is kept
  * as raw bytes (tshark's arp.src.hw / arp.src.proto ...).
  */
-import { ipv4ToString, ipv6ToString, macToString, parseIPv4, parseMAC } from '../core/addr.js';
+import { ipv4ToString, macToString, parseIPv4, parseMAC } from '../core/addr.js';
 import { toHex } from '../core/bytes.js';
 import { EncodeError, problem } from '../core/problem.js';
 import { compileHeader } from '../fields/compile.js';
@@ -11,6 +11,7 @@ import { defineFields } from '../fields/types.js';
 import type { FieldNode } from '../fields/types.js';
 import { ETHERTYPES } from './ethernet.js';
 import { defineProtocol } from './types.js';
+import type { Layer } from './types.js';
 
 /** ARPHRD_ hardware types (arp.hw.type; also sll.hatype), as tshark names them. */
 export const ARPHRD: Readonly<Record<number, string>> = {
@@ -152,6 +153,9 @@ export const arpTable = defineFields(
     dst_hw: { abbrev: 'arp.dst.hw', name: 'Target hardware address', type: 'BYTES', desc: 'Hardware address of the target (not a 6-byte Ethernet address)' },
     dst_proto_ipv4: { abbrev: 'arp.dst.proto_ipv4', name: 'Target IP address', type: 'IPv4', desc: 'IPv4 address of the target (in a request: the address being looked up)' },
     dst_proto: { abbrev: 'arp.dst.proto', name: 'Target protocol address', type: 'BYTES', desc: 'Protocol address of the target (not a 4-byte IPv4 address)' },
+    duplicate_detected: { abbrev: 'arp.duplicate-address-detected', name: 'Duplicate IP address configured', type: 'NONE', desc: 'This IPv4 address was seen with another MAC address earlier in the capture: two hosts may be using it' },
+    duplicate_frame: { abbrev: 'arp.duplicate-address-frame', name: 'Frame showing earlier use of IP address', type: 'FRAMENUM', base: 'NONE', desc: 'An earlier frame in which another MAC address used this IPv4 address' },
+    duplicate_seconds: { abbrev: 'arp.seconds-since-duplicate-address-frame', name: 'Seconds since earlier frame seen', type: 'UINT32', base: 'DEC', desc: 'Whole seconds since that earlier frame' },
     drarp_error_status: { abbrev: 'arp.dst.drarp_error_status', name: 'DRARP error status', type: 'UINT16', base: 'DEC', desc: 'Error code of a Dynamic RARP error reply' },
   },
 );
@@ -163,7 +167,6 @@ const HDR = 8;
 const ARPHRD_ETHER = 1;
 const ARPHRD_IEEE802 = 6;
 const ETHERTYPE_IP = 0x0800;
-const ETHERTYPE_IPV6 = 0x86dd;
 const AX25_P_IP = 0xcc;
 
 /** A hardware address is a MAC address when the type is Ethernet or IEEE 802 and it is 6 bytes long. */
@@ -198,6 +201,22 @@ export interface ArpValue {
   announcement: boolean;
 }
 
+/** An IPv4 address seen with another MAC address earlier in the capture (tshark's duplicate address detection). */
+export interface ArpDuplicate {
+  ip: string;
+  mac: string;
+  /** The MAC address the earlier frame used. */
+  earlierMac: string;
+  earlierFrame: number;
+  seconds: number;
+}
+
+interface ArpSeen {
+  mac: string;
+  frame: number;
+  secs: number;
+}
+
 export interface ArpInput {
   /** Default 1 (Ethernet). */
   hw_type?: number;
@@ -229,9 +248,7 @@ function hwText(v: ArpValue, a: ArpAddress | undefined): string {
 
 function protoText(v: ArpValue, a: ArpAddress | undefined): string {
   if (v.proto_size === 0 || a === undefined) return '<No address>';
-  if (typeof a === 'string') return a;
-  if (v.proto_type === ETHERTYPE_IPV6 && a.length === 16) return ipv6ToString(a, 0);
-  return hexShort(a);
+  return typeof a === 'string' ? a : hexShort(a);
 }
 
 function sameBytes(b: Uint8Array, x: number, y: number, n: number): boolean {
@@ -277,12 +294,33 @@ const MARS_INFO: Readonly<Record<number, string>> = {
   23: 'MAPOS UNARP request',
 };
 
-/** tshark's Info column for an ARP packet. */
+/** An address the Info text needs was not captured: tshark stops there and leaves the column empty. */
+class Missing extends Error {}
+
+/** tshark's Info column for an ARP packet ('' when the addresses it needs were not captured). */
 export function arpInfo(v: ArpValue): string {
-  const sha = () => hwText(v, v.src_hw);
-  const spa = () => protoText(v, v.src_proto);
-  const tha = () => hwText(v, v.dst_hw);
-  const tpa = () => protoText(v, v.dst_proto);
+  try {
+    return info(v);
+  } catch (e) {
+    if (e instanceof Missing) return '';
+    throw e;
+  }
+}
+
+function info(v: ArpValue): string {
+  const need = (a: ArpAddress | undefined, size: number): ArpAddress | undefined => {
+    if (a === undefined && size > 0) throw new Missing();
+    return a;
+  };
+  const sha = () => hwText(v, need(v.src_hw, v.hw_size));
+  const spa = () => protoText(v, need(v.src_proto, v.proto_size));
+  const tha = () => hwText(v, need(v.dst_hw, v.hw_size));
+  const tpa = () => protoText(v, need(v.dst_proto, v.proto_size));
+  // The gratuitous test compares both protocol addresses first.
+  if (v.opcode === 1 || v.opcode === 2) {
+    spa();
+    tpa();
+  }
   switch (v.opcode) {
     case 1:
       if (v.gratuitous) return v.announcement ? `ARP Announcement for ${tpa()}` : `Gratuitous ARP for ${tpa()} (Request)`;
@@ -328,9 +366,47 @@ export function arpColumn(opcode: number): string {
   return 'ARP';
 }
 
+/** A MAC address that may be bound to an IPv4 address: not group, not all zero. */
+function bindable(mac: string, ip: string): boolean {
+  return (parseInt(mac.slice(0, 2), 16) & 1) === 0 && mac !== '00:00:00:00:00:00' && ip !== '0.0.0.0';
+}
+
+function duplicatesOf(layer: Layer<ArpValue>): readonly ArpDuplicate[] {
+  const d = layer.notes?.['duplicates'];
+  return Array.isArray(d) ? (d as ArpDuplicate[]) : [];
+}
+
 export const arp = defineProtocol<ArpValue, ArpInput>({
   name: 'arp',
   shortName: 'ARP',
+  /**
+   * Duplicate address detection across the capture, as tshark does it: an Ethernet/IPv4 request or reply binds its
+   * sender (and, for replies, its target) IPv4 address to the MAC address; the same IPv4 address later seen with
+   * another MAC address is reported (`... (duplicate use of 10.0.0.1 detected!)`).
+   */
+  stateful: {
+    create: () => new Map<string, ArpSeen>(),
+    track(state: Map<string, ArpSeen>, layer, frame) {
+      const v = layer.value;
+      if ((v.opcode !== 1 && v.opcode !== 2) || typeof v.src_hw !== 'string' || typeof v.src_proto !== 'string') return undefined;
+      if (typeof v.dst_hw !== 'string' || typeof v.dst_proto !== 'string') return undefined;
+      const secs = (frame as { record?: { tsSec?: number } }).record?.tsSec ?? 0;
+      const found: ArpDuplicate[] = [];
+      const check = (mac: string, ip: string) => {
+        const seen = state.get(ip);
+        if (!seen) state.set(ip, { mac, frame: frame.number, secs });
+        else if (frame.number > seen.frame) {
+          if (seen.mac === mac) {
+            seen.frame = frame.number;
+            seen.secs = secs;
+          } else found.push({ ip, mac, earlierMac: seen.mac, earlierFrame: seen.frame, seconds: secs - seen.secs });
+        }
+      };
+      if (bindable(v.src_hw, v.src_proto)) check(v.src_hw, v.src_proto);
+      if (v.opcode !== 1 && bindable(v.dst_hw, v.dst_proto) && !found.some((d) => d.ip === v.dst_proto)) check(v.dst_hw, v.dst_proto);
+      return found.length ? { duplicates: found } : undefined;
+    },
+  },
   table: arpTable,
   bindings: [
     { table: 'ethertype', key: 0x0806 },
@@ -355,17 +431,19 @@ export const arp = defineProtocol<ArpValue, ArpInput>({
     const pduEnd = Math.min(start + total, end);
     const ether = arpHwIsEther(v.hw_type, hln);
     const ipv4 = arpProtoIsIPv4(v.proto_type, pln);
-    const hw = (at: number): ArpAddress | undefined => (at + hln > end ? undefined : ether ? macToString(b, at) : b.subarray(at, at + hln));
-    const pr = (at: number): ArpAddress | undefined => (at + pln > end ? undefined : ipv4 ? ipv4ToString(b, at) : b.subarray(at, at + pln));
-    const a = { src_hw: hw(sha), src_proto: pr(spa), dst_hw: hw(tha), dst_proto: pr(tpa) };
-    for (const k of ['src_hw', 'src_proto', 'dst_hw', 'dst_proto'] as const) if (a[k] !== undefined) v[k] = a[k];
     if (start + total > end) {
+      // tshark stops at the first missing byte: no address is shown (nor the Info text), only the fixed header.
       const missing = start + total > end ? (spa > end ? 'arp.src.hw' : tha > end ? 'arp.src.proto' : tpa > end ? 'arp.dst.hw' : 'arp.dst.proto') : undefined;
       ctx.problems.push(problem('arp', 'truncated', start, end, `ARP packet needs ${total} bytes (8 + 2 x ${hln} + 2 x ${pln}), ${avail} present`, { ...(missing ? { field: missing } : {}), expected: total, actual: avail, limitedBy: cut ? 'frame.cap_len' : 'arp.hw.size' }));
+      return { value: v, headerEnd: pduEnd, end: pduEnd };
     }
+    v.src_hw = ether ? macToString(b, sha) : b.subarray(sha, spa);
+    v.src_proto = ipv4 ? ipv4ToString(b, spa) : b.subarray(spa, tha);
+    v.dst_hw = ether ? macToString(b, tha) : b.subarray(tha, tpa);
+    v.dst_proto = ipv4 ? ipv4ToString(b, tpa) : b.subarray(tpa, tpa + pln);
     // Gratuitous / probe / announcement, as tshark decides them (only where the bytes are there).
     const op = v.opcode;
-    if ((op === 1 || op === 2) && tpa + pln <= end) {
+    if (op === 1 || op === 2) {
       if (sameBytes(b, spa, tpa, pln)) {
         v.gratuitous = true;
         if (op === 1 && tha + 6 <= end && allZero(b, tha, 6)) v.announcement = true;
@@ -377,7 +455,22 @@ export const arp = defineProtocol<ArpValue, ArpInput>({
     const b = ctx.frame;
     const v = layer.value;
     const s = layer.start;
-    const out: FieldNode[] = fixed.nodes(b, s, layer.end, v as unknown as Record<string, unknown>);
+    const out: FieldNode[] = [];
+    for (const d of duplicatesOf(layer)) {
+      out.push({
+        def: F.duplicate_detected,
+        start: s,
+        len: 0,
+        value: null,
+        generated: true,
+        text: `[Duplicate IP address detected for ${d.ip} (${d.mac}) - also in use by ${d.earlierMac} (frame ${d.earlierFrame})]`,
+        children: [
+          { def: F.duplicate_frame, start: s, len: 0, value: d.earlierFrame, generated: true, text: `[Frame showing earlier use of IP address: ${d.earlierFrame}]` },
+          { def: F.duplicate_seconds, start: s, len: 0, value: d.seconds, generated: true, text: `[Seconds since earlier frame seen: ${d.seconds}]` },
+        ],
+      });
+    }
+    out.push(...fixed.nodes(b, s, layer.end, v as unknown as Record<string, unknown>));
     if (layer.end - s < HDR) return out;
     const g = (def: typeof F.isgratuitous, on: boolean) => {
       if (on) out.push({ def, start: s, len: 0, value: true, generated: true, text: `[${def.name}: True]` });
@@ -403,12 +496,16 @@ export const arp = defineProtocol<ArpValue, ArpInput>({
     return out;
   },
   label(layer) {
-    if (layer.end - layer.start < HDR) return 'Address Resolution Protocol';
+    const v = layer.value;
+    if (layer.end - layer.start < HDR + 2 * v.hw_size + 2 * v.proto_size) return 'Address Resolution Protocol';
     return `Address Resolution Protocol (${opLabel(layer.value)})`;
   },
   summary(layer) {
-    if (layer.end - layer.start < HDR) return '';
-    return arpInfo(layer.value);
+    const v = layer.value;
+    if (layer.end - layer.start < HDR + 2 * v.hw_size + 2 * v.proto_size) return '';
+    const dup = duplicatesOf(layer);
+    const last = dup[dup.length - 1];
+    return arpInfo(layer.value) + (last ? ` (duplicate use of ${last.ip} detected!)` : '');
   },
   encode(input) {
     const shaB = addressBytes(input.src_hw ?? '00:00:00:00:00:00', 'hw', 'arp.src.hw');

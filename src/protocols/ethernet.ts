@@ -390,7 +390,7 @@ export const ethernet = defineProtocol<EthernetValue, EthernetInput>({
       return { value: v, headerEnd: hdrEnd, end: payloadEnd };
     }
     if (v.type < MIN_ETHERTYPE) {
-      ctx.problems.push(problem('eth', 'bad-value', start + 12, start + 14, `0x${v.type.toString(16).padStart(4, '0')} (${v.type}) is neither an 802.3 length (up to 1500) nor an EtherType (1536 or more)`, { field: 'eth.invalid_lentype', actual: v.type }));
+      ctx.problems.push(problem('eth', 'bad-value', start + 12, start + 14, `0x${v.type.toString(16).padStart(4, '0')} (${v.type}) is neither an 802.3 length (up to 1500) nor an EtherType (1536 or more)`, { field: 'eth.invalid_lentype', actual: v.type, severity: 'warning' }));
       return { value: v, headerEnd: hdrEnd, end: pduEnd };
     }
     if (pduEnd < end) {
@@ -398,7 +398,8 @@ export const ethernet = defineProtocol<EthernetValue, EthernetInput>({
       v.fcs = readUint(b, pduEnd, 4);
       v.tailAt = pduEnd;
     }
-    return { value: v, headerEnd: hdrEnd, end: pduEnd, next: [{ table: 'ethertype', key: v.type }], via: 'ethertype' };
+    // tshark lists `ethertype` only when there is a payload to hand on.
+    return { value: v, headerEnd: hdrEnd, end: pduEnd, next: [{ table: 'ethertype', key: v.type }], ...(hdrEnd < pduEnd ? { via: 'ethertype' } : {}) };
   },
   complete(layer, innerEnd, ctx) {
     const v = layer.value;
@@ -417,7 +418,8 @@ export const ethernet = defineProtocol<EthernetValue, EthernetInput>({
     const b = ctx.frame;
     const v = layer.value;
     const s = layer.start;
-    if (layer.headerEnd - s < HDR) return fixed.nodes(b, s, layer.headerEnd, v as unknown as Record<string, unknown>);
+    // tshark shows no field of a header cut short (the addresses still reach the summary columns).
+    if (layer.headerEnd - s < HDR) return [];
     const nodes: FieldNode[] = [macNode('dst', b, s, v.dst), macNode('src', b, s + 6, v.src)];
     if (v.type <= MAX_8023_LEN) nodes.push({ def: F.len, start: s + 12, len: 2, value: v.type });
     else if (v.type < MIN_ETHERTYPE) nodes.push({ def: F.invalid_lentype, start: s + 12, len: 2, value: v.type });
@@ -428,6 +430,8 @@ export const ethernet = defineProtocol<EthernetValue, EthernetInput>({
   label(layer) {
     const v = layer.value;
     const what = layer.headerEnd - layer.start < HDR || v.type >= MIN_ETHERTYPE ? 'Ethernet II' : v.type <= MAX_8023_LEN ? 'IEEE 802.3 Ethernet' : 'Ethernet Unknown';
+    // tshark 4.0 labels an 802.3 frame without its addresses (and with a trailing space).
+    if (what === 'IEEE 802.3 Ethernet') return what + ' ';
     if (layer.headerEnd - layer.start < 12) return what;
     return `${what}, Src: ${v.src}, Dst: ${v.dst}`;
   },
@@ -470,13 +474,17 @@ export const ethernet = defineProtocol<EthernetValue, EthernetInput>({
   },
   toInput(layer) {
     const v = layer.value;
+    // Tail bytes past the layer's end (an 802.3 length shorter than the frame, a declared FCS) lie outside the
+    // PDU: when this is the frame's first layer, rebuilding re-emits them after it, so they are left out here.
+    const outside = layer.start === 0 && v.tailAt !== undefined && v.tailAt >= layer.end;
+    const fcsOutside = layer.start === 0 && v.fcs !== undefined && v.tailAt !== undefined && v.tailAt + linkTailLength(v) >= layer.end;
     return {
       dst: v.dst,
       src: v.src,
       type: v.type,
-      padding: v.padding ?? new Uint8Array(0),
-      ...(v.trailer ? { trailer: v.trailer } : {}),
-      ...(v.fcs !== undefined ? { fcs: v.fcs } : {}),
+      padding: (!outside && v.padding) || new Uint8Array(0),
+      ...(v.trailer && !outside ? { trailer: v.trailer } : {}),
+      ...(v.fcs !== undefined && !fcsOutside ? { fcs: v.fcs } : {}),
     };
   },
 });

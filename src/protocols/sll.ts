@@ -9,7 +9,7 @@ import { readUint, writeUint } from '../fields/compile.js';
 import { defineFields } from '../fields/types.js';
 import type { FieldDef, FieldNode } from '../fields/types.js';
 import { ARPHRD } from './arp.js';
-import { ETHERTYPES, linkTail, linkTailLength, linkTailNodes } from './ethernet.js';
+import { ETHERTYPES, linkTail, linkTailLength, linkTailNodes, onlyDataInside } from './ethernet.js';
 import type { LinkTail } from './ethernet.js';
 import { defineProtocol } from './types.js';
 import type { Binding, DecodeContext, DecodeResult, EncodeContext, Layer, Protocol, TreeContext } from './types.js';
@@ -149,7 +149,7 @@ function addrText(addr: Uint8Array, halen: number): string {
 /** The field that names the protocol value, and what dispatches the payload. */
 function protocolKind(hatype: number, protocol: number): { def: FieldDef; next: (Binding | { proto: string })[]; via?: string } {
   if (hatype === ARPHRD_IPGRE) return { def: F.gretype, next: [{ table: 'gre.proto', key: protocol }, { table: 'ethertype', key: protocol }] };
-  if (hatype === ARPHRD_NETLINK) return { def: F.ltype, next: [{ table: 'sll.ltype', key: -1 }] };
+  if (hatype === ARPHRD_NETLINK) return { def: F.ltype, next: [{ proto: 'netlink' }] };
   if (protocol <= MAX_LTYPE) return { def: F.ltype, next: [{ table: 'sll.ltype', key: protocol }] };
   return { def: F.etype, next: [{ table: 'ethertype', key: protocol }], via: 'ethertype' };
 }
@@ -187,8 +187,10 @@ function sllProtocol(version: 1 | 2, layout: Layout, order: readonly (keyof Layo
         ctx.problems.push(problem('sll', 'truncated', start, end, `Linux cooked header v${version} needs ${HDR} bytes, ${avail} present`, { field, expected: HDR, actual: avail, limitedBy: 'frame.cap_len' }));
         return { value: v, headerEnd: end, end };
       }
+      // A netlink capture: tshark hands the whole packet, cooked header included, to the netlink decoder.
+      if (v.hatype === ARPHRD_NETLINK) return { value: v, headerEnd: start, end, next: [{ proto: 'netlink' }] };
       const k = protocolKind(v.hatype, v.protocol);
-      return { value: v, headerEnd: start + HDR, end, next: k.next, ...(k.via ? { via: k.via } : {}) };
+      return { value: v, headerEnd: start + HDR, end, next: k.next, ...(k.via && start + HDR < end ? { via: k.via } : {}) };
     },
     complete(layer, innerEnd, ctx) {
       const v = layer.value;
@@ -202,6 +204,7 @@ function sllProtocol(version: 1 | 2, layout: Layout, order: readonly (keyof Layo
       const s = layer.start;
       const end = layer.headerEnd;
       const out: FieldNode[] = [];
+      if (v.hatype === ARPHRD_NETLINK && end === s) return out;
       for (const k of order) {
         const [off, w] = at(k);
         if (k === 'addr') {
@@ -225,9 +228,11 @@ function sllProtocol(version: 1 | 2, layout: Layout, order: readonly (keyof Layo
     label() {
       return `Linux cooked capture v${version}`;
     },
-    summary(layer) {
-      if (layer.headerEnd - layer.start < (layout.pkttype![0] + layout.pkttype![1])) return '';
-      return SLL_PKTTYPES[layer.value.pkttype] ?? `Unknown (${layer.value.pkttype})`;
+    summary(layer, ctx) {
+      const v = layer.value;
+      if (layer.end - layer.start < layout.pkttype![0] + layout.pkttype![1] || (v.hatype === ARPHRD_NETLINK && layer.headerEnd === layer.start)) return '';
+      // tshark writes the packet type; any decoder of the payload but `data` replaces it.
+      return onlyDataInside(ctx) ? (SLL_PKTTYPES[v.pkttype] ?? `Unknown (${v.pkttype})`) : '';
     },
     encode(input: SllInput, payload: Uint8Array, ctx: EncodeContext): Uint8Array {
       let protocol = input.protocol;

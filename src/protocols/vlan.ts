@@ -120,7 +120,7 @@ function tagProtocol(shape: TagShape): Protocol<VlanValue, VlanInput> {
         Object.assign(v, linkTail(b, ctx.wireLen, start, payloadEnd, end, 'none'));
         return { value: v, headerEnd: hdrEnd, end: payloadEnd };
       }
-      return { value: v, headerEnd: hdrEnd, end, next: [{ table: 'ethertype', key: v.etype }], via: 'ethertype' };
+      return { value: v, headerEnd: hdrEnd, end, next: [{ table: 'ethertype', key: v.etype }], ...(hdrEnd < end ? { via: 'ethertype' } : {}) };
     },
     complete(layer, innerEnd, ctx) {
       const v = layer.value;
