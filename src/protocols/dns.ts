@@ -48,9 +48,13 @@ function makeProtocol(name: DnsVariant, table: FieldTable, bindings: Binding[]):
     name,
     table,
     bindings,
+    // Over TCP, a message split over segments is joined by the dissector (src/dissect/tcp-reassembly.ts).
+    streamPdu: tcpMessageLength,
+    streamPduPref: 'dns.desegment_dns_messages',
     decode(b, start, end, ctx: DecodeContext) {
+      const snapped = end === b.length && b.length < ctx.wireLen;
       if (!overTcp(ctx.layers)) {
-        const value = decodeMessage(b, start, end, ctx.problems, name);
+        const value = decodeMessage(b, start, end, ctx.problems, name, snapped ? 'frame.cap_len' : 'udp.length');
         return { value, headerEnd: end, end };
       }
       // TCP: a length prefix, then the message; further messages of the segment are further layers.
@@ -65,7 +69,7 @@ function makeProtocol(name: DnsVariant, table: FieldTable, bindings: Binding[]):
         ctx.problems.push(problem(name, 'truncated', start + 2, end, `message of ${length} bytes (dns.length), ${end - start - 2} present in this segment`, { field: 'dns.length', expected: length, actual: end - start - 2, limitedBy: 'tcp.len' }));
         msgEnd = end;
       }
-      const value = decodeMessage(b, start + 2, msgEnd, ctx.problems, name);
+      const value = decodeMessage(b, start + 2, msgEnd, ctx.problems, name, msgEnd < start + 2 + length ? (snapped ? 'frame.cap_len' : 'tcp.len') : 'dns.length');
       value.length = length;
       if (msgEnd < end) return { value, headerEnd: msgEnd, end, next: [{ proto: name }] };
       return { value, headerEnd: msgEnd, end: msgEnd };

@@ -167,13 +167,14 @@ type Section = 'questions' | 'answers' | 'authorities' | 'additionals';
 
 /**
  * Decode the message in [base, limit). Problems are pushed with absolute ranges. Never throws; a section entry
- * that cannot be decoded stops decoding, and the bytes from it on are kept in `undecoded`.
+ * that cannot be decoded stops decoding, and the bytes from it on are kept in `undecoded`. `limitedBy` names the
+ * length that set `limit` (udp.length, or dns.length over TCP), for truncation problems.
  */
-export function decodeMessage(b: Uint8Array, base: number, limit: number, problems: Problem[], layer: string): DnsValue {
+export function decodeMessage(b: Uint8Array, base: number, limit: number, problems: Problem[], layer: string, limitedBy = 'udp.length'): DnsValue {
   const v = { questions: [], answers: [], authorities: [], additionals: [] } as unknown as DnsValue;
   header.read(b, base, limit, v as unknown as Record<string, unknown>);
   if (limit - base < HEADER_LEN) {
-    problems.push(problem(layer, 'truncated', base, limit, `DNS header needs ${HEADER_LEN} bytes, ${limit - base} present`, { expected: HEADER_LEN, actual: limit - base }));
+    problems.push(problem(layer, 'truncated', base, limit, `DNS header needs ${HEADER_LEN} bytes, ${limit - base} present`, { expected: HEADER_LEN, actual: limit - base, limitedBy }));
     return v;
   }
   let pos = base + HEADER_LEN;
@@ -188,7 +189,7 @@ export function decodeMessage(b: Uint8Array, base: number, limit: number, proble
     for (let i = 0; i < count; i++) {
       const at = pos;
       const field = section === 'questions' ? 'dns.qry.name' : 'dns.resp.name';
-      const n = readName(b, base, limit, pos, problems, layer, field);
+      const n = readName(b, base, limit, pos, problems, layer, field, limitedBy);
       if (!n.ok && n.name.bad === undefined) {
         v.undecoded = b.subarray(at, limit);
         break outer;
@@ -196,7 +197,7 @@ export function decodeMessage(b: Uint8Array, base: number, limit: number, proble
       pos = n.end;
       if (section === 'questions') {
         if (pos + 4 > limit) {
-          problems.push(problem(layer, 'truncated', pos, limit, `question needs 4 more bytes for type and class, ${limit - pos} present`, { field: 'dns.qry.type', expected: 4, actual: limit - pos }));
+          problems.push(problem(layer, 'truncated', pos, limit, `question needs 4 more bytes for type and class, ${limit - pos} present`, { field: 'dns.qry.type', expected: 4, actual: limit - pos, limitedBy }));
           v.undecoded = b.subarray(at, limit);
           break outer;
         }
@@ -205,7 +206,7 @@ export function decodeMessage(b: Uint8Array, base: number, limit: number, proble
         continue;
       }
       if (pos + 10 > limit) {
-        problems.push(problem(layer, 'truncated', pos, limit, `record needs 10 bytes for type, class, TTL and length, ${limit - pos} present`, { field: 'dns.resp.type', expected: 10, actual: limit - pos }));
+        problems.push(problem(layer, 'truncated', pos, limit, `record needs 10 bytes for type, class, TTL and length, ${limit - pos} present`, { field: 'dns.resp.type', expected: 10, actual: limit - pos, limitedBy }));
         v.undecoded = b.subarray(at, limit);
         break outer;
       }
@@ -215,7 +216,7 @@ export function decodeMessage(b: Uint8Array, base: number, limit: number, proble
       const rdlength = readUint(b, pos + 8, 2);
       const rd = pos + 10;
       if (rd + rdlength > limit) {
-        problems.push(problem(layer, 'truncated', rd, limit, `RDATA of ${rdlength} bytes, ${limit - rd} present`, { field: 'dns.resp.len', expected: rdlength, actual: limit - rd, limitedBy: 'dns.resp.len' }));
+        problems.push(problem(layer, 'truncated', rd, limit, `RDATA of ${rdlength} bytes, ${limit - rd} present`, { field: 'dns.resp.len', expected: rdlength, actual: limit - rd, limitedBy }));
         v.undecoded = b.subarray(at, limit);
         break outer;
       }

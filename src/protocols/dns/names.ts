@@ -71,6 +71,7 @@ export function readName(
   problems: Problem[] | null,
   layer: string,
   field: string,
+  limitedBy = 'udp.length',
 ): NameRead {
   const labels: Uint8Array[] = [];
   let pos = off;
@@ -82,7 +83,7 @@ export function readName(
   let visited: number[] | null = null;
   let tooLong = false;
   const fail = (code: 'truncated' | 'bad-pointer' | 'pointer-loop' | 'bad-value', s: number, e: number, msg: string, text?: string): NameRead => {
-    problems?.push(problem(layer, code, s, Math.min(Math.max(e, s), limit), msg, { field, ...(code === 'truncated' ? { limitedBy: layer === 'dns' ? 'udp.length' : layer } : {}) }));
+    problems?.push(problem(layer, code, s, Math.min(Math.max(e, s), limit), msg, { field, ...(code === 'truncated' ? { limitedBy } : {}) }));
     const name: DnsName = { labels, ptr: ptr, inline };
     if (code === 'pointer-loop') name.bad = 'loop';
     return { name, end: end < 0 ? limit : end, ok: false, text: text ?? nameText(name), wireLength: wire };

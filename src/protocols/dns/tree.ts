@@ -378,7 +378,10 @@ function ednsOptionNode(b: Uint8Array, p: number, o: EdnsOption): [FieldNode, nu
       if (list) {
         const [def] = list as [FieldDef, unknown];
         for (let i = 0; i < len; i++) kids.push(node(def, v + i, 1, data[i]!));
-      } else if (code === 13) kids.push(node(F.opt_chain_fqdn, v, len, String.fromCharCode(...data)));
+      } else if (code === 13) {
+        const nul = data.indexOf(0);
+        kids.push(node(F.opt_chain_fqdn, v, len, String.fromCharCode(...(nul < 0 ? data : data.subarray(0, nul)))));
+      }
       break;
     }
   }
@@ -631,11 +634,8 @@ export function dnsTreeNodes(b: Uint8Array, start: number, end: number, v: DnsVa
     base = start + 2;
     limit = Math.min(end, base + v.length);
   }
-  if (limit - base < HEADER_LEN) {
-    // only the fields that are there
-    if (limit - base >= 2) out.push(node(F.id, base, 2, v.id));
-    return out;
-  }
+  // tshark reads the whole 12-byte header before it shows any of it: a shorter message shows nothing
+  if (limit - base < HEADER_LEN) return out;
   const update = v.opcode === 5;
   out.push(node(F.id, base, 2, v.id));
   out.push(node(F.flags, base + 2, 2, v.flags, { text: flagsLabel(v), children: flagNodes(v, base + 2, variant) }));
@@ -693,7 +693,7 @@ export function dnsTreeNodes(b: Uint8Array, start: number, end: number, v: DnsVa
 
 /** Its part of the Info column: `Standard query response 0x1a2b A example.com A 93.184.216.34`. */
 export function dnsSummary(v: DnsValue, variant: DnsVariant = 'dns'): string {
-  if (v.flags === undefined) return '';
+  if (v.arcount === undefined) return ''; // header incomplete: tshark shows no summary
   let s = opcodeName(v.opcode);
   if (v.response) s += ' response';
   s += ` 0x${v.id.toString(16).padStart(4, '0')}`;
