@@ -28,8 +28,15 @@ describe('README examples', () => {
       } finally {
         console.log = orig;
       }
-      // Lines with a `// expected` comment in the example must print that value.
-      const expected = [...code.matchAll(/console\.log\([^\n]*\);\s*\/\/\s*(.+)$/gm)].map((m) => m[1]!.trim());
+      // What the example must print: `console.log(x); // value` comments, or else the `// value` lines that end
+      // the block (for a console.log inside a loop).
+      let expected = [...code.matchAll(/console\.log\([^\n]*\);\s*\/\/\s*(.+)$/gm)].map((m) => m[1]!.trim());
+      if (expected.length === 0) {
+        const lines = code.trimEnd().split('\n');
+        const tail: string[] = [];
+        while (lines.length && /^\/\/ /.test(lines[lines.length - 1]!)) tail.unshift(lines.pop()!.slice(3).trim());
+        expected = tail;
+      }
       expect(logs).toEqual(expected);
     });
   });
