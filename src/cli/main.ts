@@ -24,6 +24,8 @@ import { formatFromExtension } from '../capture/linktypes.js';
 import { CaptureSink } from './sink.js';
 import type { OutFormat } from './sink.js';
 import { Output } from './output.js';
+import { createStat, drawAll, isStatError, Progress, statsContext } from '../inspect/stats/index.js';
+import type { StatCollector } from '../inspect/stats/index.js';
 
 /** Exit codes (documented in --help). */
 export const EXIT = { ok: 0, usage: 1, badInput: 2, damaged: 3, badFilter: 4 } as const;
@@ -51,6 +53,7 @@ interface Options {
   writeFormat?: string;
   print?: boolean;
   rebuild?: boolean;
+  stat: string[];
 }
 
 const collectList = (v: string, prev: string[]): string[] => [...prev, v];
@@ -77,6 +80,7 @@ export function buildProgram(): Command {
     .option('--encap', 'teaching view: the encapsulation figure (each header in the payload of the one below)')
     .addOption(new Option('--color <when>', 'colour the teaching views').choices(['never', 'always', 'auto']).default('auto'))
     .option('-O, --only <protocols>', 'details of these protocols only (others one line); implies -V  e.g. -O ip,udp')
+    .option('-z, --stat <statistic>', 'statistics printed after the packets (repeatable; with -q alone): io,phs io,stat,INTERVAL[,FILTER...] conv|endpoints,eth|ip|ipv6|tcp|udp[,FILTER] expert dns,tree dhcp,stat  e.g. -q -z io,phs', collectList, [])
     .option('-w, --write <file>', 'write packets to a capture file  e.g. -w out.pcapng')
     .addOption(new Option('-F, --write-format <format>', 'format for -w (default: from the extension)').choices(['pcap', 'pcapng', 'pcap-ns']))
     .option('-P, --print', 'with -w: also print the summary lines')
@@ -159,6 +163,15 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT.badFilter;
     }
   }
+  const stats: StatCollector[] = [];
+  for (const spec of opts.stat) {
+    const s = createStat(spec, statsContext(prefs));
+    if (isStatError(s)) {
+      process.stderr.write(`wirelens: -z ${spec}: ${s.error}\n`);
+      return s.badFilter ? EXIT.badFilter : EXIT.usage;
+    }
+    stats.push(s);
+  }
   const input = await openInput(file);
   if ('error' in input) {
     process.stderr.write(`wirelens: ${input.error}\n`);
@@ -200,6 +213,7 @@ export async function main(argv: string[]): Promise<number> {
   const teach = opts.explain !== undefined || !!opts.encap;
   if (format === 'fields' && fieldsOpts.header) out.line(opts.field.join(fieldsOpts.separator));
 
+  const progress = new Progress((s) => process.stderr.write(s), quiet && !!process.stderr.isTTY);
   let n = 0;
   // Records come in batches (one promise per read, not per packet); each batch is valid until the next.
   packets: for await (const batch of input.batches()) for (const record of batch) {
@@ -208,6 +222,9 @@ export async function main(argv: string[]): Promise<number> {
     // Dissect at most once per record, and only when something needs the layers.
     let dissected: Frame | undefined;
     const frameOf = (): Frame => (dissected ??= dissector.dissect(record));
+    // Statistics see every frame read, whatever -Y keeps (as tshark's taps do).
+    if (stats.length) for (const s of stats) s.add(frameOf());
+    progress.tick(n);
     if (filter && !matchFrame(filter, frameOf(), prefs)) continue;
     if (sink) {
       try {
@@ -241,6 +258,8 @@ export async function main(argv: string[]): Promise<number> {
     if (out.full) await out.flush();
   }
   if (json) for (const l of json.end()) out.line(l);
+  progress.done();
+  if (stats.length) for (const l of drawAll(stats)) out.line(l);
   await out.flush();
   if (sink) await sink.close();
   const problems = input.problems();

@@ -1,0 +1,119 @@
+/**
+ * `-z expert[,error|warn|note|chat|comment][,FILTER]`: tshark's expert information summary, from what wirelens
+ * knows about each frame: its problems (bad checksums, malformed packets, other warnings), and packet comments.
+ * Items with the same protocol and summary are counted together; each severity lists them in order of first
+ * appearance, the most severe first.
+ *
+ * How problems map to tshark's items:
+ * - a bad checksum: `Checksum` group, the problem's severity, `Bad checksum [should be 0x....]`;
+ * - a frame whose decoding stopped on an error that the snapshot length does not explain (tshark's exception):
+ *   one `Malformed` error, `Malformed Packet (Exception occurred)`, for the protocol of the last layer;
+ * - other warnings and notes: `Protocol` group, the problem's message;
+ * - a packet comment: a `Comment` of the `Frame` protocol.
+ * Frames cut by the snapshot length give no item (tshark shows them only in the tree).
+ */
+import type { Frame } from '../../dissect/frame.js';
+import { isShortProblem } from '../expert.js';
+import { isStatError, tapFilter } from './filter.js';
+import type { TapFilter } from './filter.js';
+import { padStart } from './printf.js';
+import type { StatCollector, StatError, StatsContext } from './types.js';
+
+/** tshark's severities, most severe last (its enum order). */
+const LEVELS = ['comment', 'chat', 'note', 'warn', 'error'] as const;
+type Level = (typeof LEVELS)[number];
+const TITLES: Readonly<Record<Level, string>> = { error: 'Errors', warn: 'Warns', note: 'Notes', chat: 'Chats', comment: 'Comments' };
+
+interface Item {
+  readonly group: string;
+  readonly protocol: string;
+  readonly summary: string;
+  count: number;
+}
+
+export class ExpertInfo implements StatCollector {
+  private readonly items: Record<Level, Item[]> = { comment: [], chat: [], note: [], warn: [], error: [] };
+  private readonly index = new Map<string, Item>();
+
+  constructor(
+    readonly spec: string,
+    private readonly lowest: Level,
+    private readonly filter: TapFilter,
+    private readonly ctx: StatsContext,
+  ) {}
+
+  private shortName(layer: string): string {
+    if (layer === 'frame') return 'Frame';
+    const p = this.ctx.protocols.find((x) => x.name === layer || x.table.proto.abbrev === layer);
+    return p ? (p.shortName ?? p.name.toUpperCase()) : layer.toUpperCase();
+  }
+
+  private bump(level: Level, group: string, protocol: string, summary: string): void {
+    if (LEVELS.indexOf(level) < LEVELS.indexOf(this.lowest)) return;
+    const key = `${level}\u0000${protocol}\u0000${summary}`;
+    const item = this.index.get(key);
+    if (item) {
+      item.count++;
+      return;
+    }
+    const fresh = { group, protocol, summary, count: 1 };
+    this.index.set(key, fresh);
+    this.items[level].push(fresh);
+  }
+
+  add(frame: Frame): void {
+    if (!this.filter.matches(frame)) return;
+    for (const c of frame.record.comments ?? []) this.bump('comment', 'Comment', 'Frame', c);
+    let malformed = false;
+    for (const p of frame.problems) {
+      if (p.code === 'bad-checksum') {
+        const should = typeof p.expected === 'number' ? ` [should be 0x${p.expected.toString(16).padStart(4, '0')}]` : '';
+        this.bump(p.severity === 'error' ? 'error' : p.severity === 'warning' ? 'warn' : p.severity, 'Checksum', this.shortName(p.layer), `Bad checksum${should}`);
+      } else if (p.severity === 'error') {
+        if (!isShortProblem(frame, p)) malformed = true;
+      } else if (p.code !== 'reassembly-limit') {
+        this.bump(p.severity === 'warning' ? 'warn' : p.severity, 'Protocol', this.shortName(p.layer), p.message);
+      }
+    }
+    if (malformed) {
+      const last = frame.layers[frame.layers.length - 1];
+      this.bump('error', 'Malformed', last ? (last.proto.shortName ?? last.proto.name.toUpperCase()) : 'Frame', 'Malformed Packet (Exception occurred)');
+    }
+  }
+
+  lines(): string[] {
+    const out: string[] = [];
+    for (const level of ['error', 'warn', 'note', 'chat', 'comment'] as const) {
+      const items = this.items[level];
+      if (items.length === 0) continue;
+      const total = items.reduce((a, i) => a + i.count, 0);
+      out.push('', `${TITLES[level]} (${total})`, '=============', '   Frequency      Group           Protocol  Summary');
+      for (const i of items) out.push(`${padStart(i.count, 12)} ${padStart(i.group, 10)} ${padStart(i.protocol, 18)}  ${i.summary}`);
+    }
+    return out;
+  }
+}
+
+/** `expert`, `expert,LEVEL`, `expert,LEVEL,FILTER` (or `expert,,FILTER`). */
+export function expertStat(spec: string, ctx: StatsContext): ExpertInfo | StatError | undefined {
+  if (!spec.startsWith('expert')) return undefined;
+  let args = spec.slice('expert'.length);
+  if (args !== '' && !args.startsWith(',')) return undefined;
+  let lowest: Level = 'comment';
+  for (const [word, level] of [
+    [',error', 'error'],
+    [',warn', 'warn'],
+    [',note', 'note'],
+    [',chat', 'chat'],
+    [',comment', 'comment'],
+  ] as const) {
+    if (args.slice(0, word.length).toLowerCase() === word) {
+      lowest = level;
+      args = args.slice(word.length);
+      break;
+    }
+  }
+  const f = tapFilter(args.startsWith(',') ? args.slice(1) : undefined, ctx);
+  if (isStatError(f)) return f;
+  return new ExpertInfo(spec, lowest, f, ctx);
+}

@@ -1,0 +1,116 @@
+/**
+ * What the statistics read from a decoded frame, generically: a layer's field values by filter name (through its
+ * field table, never a second list of names), a layer's field nodes, the layers tshark's taps see, and the protocol
+ * nodes tshark places at the top of its tree.
+ */
+import type { Frame } from '../../dissect/frame.js';
+import type { Prefs } from '../../dissect/prefs.js';
+import type { FieldNode, FieldTable } from '../../fields/types.js';
+import type { Layer, TreeContext } from '../../protocols/types.js';
+import { expertNodes } from '../expert.js';
+
+const keysByTable = new WeakMap<FieldTable, Map<string, string>>();
+
+function keysOf(table: FieldTable): Map<string, string> {
+  let m = keysByTable.get(table);
+  if (!m) {
+    m = new Map();
+    for (const [key, def] of Object.entries(table.fields)) if (!m.has(def.abbrev)) m.set(def.abbrev, key);
+    keysByTable.set(table, m);
+  }
+  return m;
+}
+
+/**
+ * The value of a field of a layer, by its filter name (`ip.src`, `tcp.stream`): the decoded value under the
+ * table's key for that name, else what the dissector's tracking noted under the same key. Undefined when the
+ * layer's table does not declare the name or the layer has no such value.
+ */
+export function layerField(layer: Layer, abbrev: string): unknown {
+  const key = keysOf(layer.proto.table).get(abbrev);
+  if (key === undefined) return undefined;
+  const v = layer.value as Record<string, unknown> | null;
+  if (v && typeof v === 'object' && v[key] !== undefined) return v[key];
+  const notes = layer.notes?.[layer.proto.name] as Record<string, unknown> | undefined;
+  return notes && typeof notes === 'object' ? notes[key] : undefined;
+}
+
+/** The field nodes of one layer (its protocol node's children), built on demand. */
+export function layerNodes(frame: Frame, index: number, prefs: Prefs): FieldNode[] {
+  const layer = frame.layers[index];
+  if (!layer) return [];
+  const bytes = layer.source === undefined ? frame.data : (frame.sources?.[layer.source]?.data ?? frame.data);
+  const ctx: TreeContext = { frame: bytes, layers: frame.layers, index, prefs };
+  try {
+    return layer.proto.tree(layer, ctx);
+  } catch {
+    return [];
+  }
+}
+
+/** Every occurrence of a field in a list of nodes (depth first, tree order). */
+export function nodesNamed(nodes: readonly FieldNode[], abbrev: string, out: FieldNode[] = []): FieldNode[] {
+  for (const n of nodes) {
+    if (n.def.abbrev === abbrev) out.push(n);
+    if (n.children) nodesNamed(n.children, abbrev, out);
+  }
+  return out;
+}
+
+/** The layer quotes the datagram that caused an error (ICMP/ICMPv6 errors): what follows is that datagram. */
+export function isQuoting(layer: Layer): boolean {
+  const v = layer.value as { quoting?: unknown } | null;
+  return !!v && typeof v === 'object' && v.quoting === true;
+}
+
+/**
+ * The indexes of the layers tshark's protocol taps see: every layer except those of a datagram quoted inside an
+ * ICMP/ICMPv6 error (tshark dissects them with `in_error_pkt` set, and the conversation taps skip them).
+ */
+export function tappedLayers(frame: Frame): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < frame.layers.length; i++) {
+    out.push(i);
+    if (isQuoting(frame.layers[i]!)) break;
+  }
+  return out;
+}
+
+/**
+ * Layers whose payload tshark dissects inside their own subtree rather than at the top of the tree: ICMP and
+ * ICMPv6 (echo data, the quoted datagram). Inside such a subtree, the payload of a quoted UDP datagram goes back
+ * to the top (UDP hands it to the next dissector on the top-level tree), nothing else does. IPv6's AH header is
+ * shown inside the IPv6 subtree, like the other extension headers.
+ */
+const SUBTREE_OWNERS: ReadonlySet<string> = new Set(['icmp', 'icmpv6']);
+const BACK_TO_TOP_AFTER = 'udp';
+const INSIDE_PREVIOUS: Readonly<Record<string, string>> = { ah: 'ipv6' };
+
+/** The filter names of the protocol nodes at the top of tshark's tree for a frame, after `frame` (io,phs). */
+export function topLevelProtocols(frame: Frame): string[] {
+  const out: string[] = [];
+  let nested = false;
+  let prevName = '';
+  let prevTop = '';
+  for (const layer of frame.layers) {
+    const name = layer.proto.table.proto.abbrev;
+    if (nested) {
+      if (prevName === BACK_TO_TOP_AFTER) {
+        nested = false;
+        out.push(name);
+        prevTop = name;
+      }
+      prevName = name;
+      continue;
+    }
+    const owner = INSIDE_PREVIOUS[name];
+    if (owner === undefined || owner !== prevTop) {
+      out.push(name);
+      prevTop = name;
+    }
+    if (SUBTREE_OWNERS.has(name)) nested = true;
+    prevName = name;
+  }
+  for (const n of expertNodes(frame)) out.push(n.def.abbrev);
+  return out;
+}

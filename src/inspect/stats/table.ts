@@ -1,0 +1,79 @@
+/**
+ * tshark's simple statistics tables (`-z dhcp,stat`): one row per named value of a field, counting the layers
+ * of a protocol that carry that value. The row names are the field's own value names (its declaration), in
+ * numeric order; a value without a name is not counted, as in tshark.
+ */
+import type { Frame } from '../../dissect/frame.js';
+import type { FieldDef } from '../../fields/types.js';
+import { isStatError, tapFilter } from './filter.js';
+import type { TapFilter } from './filter.js';
+import { layerNodes, nodesNamed, tappedLayers } from './layers.js';
+import { padEnd } from './printf.js';
+import type { StatCollector, StatError, StatsContext } from './types.js';
+
+/** A table statistic: which protocol's layers, which field's values, and tshark's titles. */
+export interface ValueTableDef {
+  /** The `-z` name (`dhcp,stat`). */
+  readonly name: string;
+  readonly proto: string;
+  readonly field: string;
+  readonly title: string;
+  readonly tableTitle: string;
+  readonly columns: readonly [string, string];
+}
+
+export const VALUE_TABLES: readonly ValueTableDef[] = [
+  { name: 'dhcp,stat', proto: 'dhcp', field: 'dhcp.option.dhcp', title: 'DHCP (BOOTP) Statistics', tableTitle: 'DHCP Statistics', columns: ['DHCP Message Type', 'Packets'] },
+];
+
+const RULE = '='.repeat(101);
+
+export class ValueTable implements StatCollector {
+  private readonly counts = new Map<number, number>();
+  private readonly rows: [number, string][];
+
+  constructor(
+    readonly spec: string,
+    private readonly def: ValueTableDef,
+    private readonly field: FieldDef,
+    private readonly filter: TapFilter,
+    private readonly ctx: StatsContext,
+  ) {
+    this.rows = Object.entries(field.strings ?? {})
+      .map(([k, v]) => [Number(k), v] as [number, string])
+      .sort((a, b) => a[0] - b[0]);
+    for (const [k] of this.rows) this.counts.set(k, 0);
+  }
+
+  add(frame: Frame): void {
+    if (!this.filter.matches(frame)) return;
+    for (const i of tappedLayers(frame)) {
+      if (frame.layers[i]!.proto.name !== this.def.proto) continue;
+      const found = nodesNamed(layerNodes(frame, i, this.ctx.prefs), this.field.abbrev);
+      const last = found[found.length - 1];
+      if (!last || typeof last.value !== 'number') continue;
+      const c = this.counts.get(last.value);
+      if (c !== undefined) this.counts.set(last.value, c + 1);
+    }
+  }
+
+  lines(): string[] {
+    const out = ['', RULE, `${this.def.title}:`, `Filter for statistics: ${this.filter.text ?? ''}`, `${this.def.columns[0]} |${this.def.columns[1]} |`, this.def.tableTitle];
+    for (const [k, name] of this.rows) out.push(`${padEnd(name, 25)} |${this.counts.get(k) ?? 0} |`);
+    out.push(RULE);
+    return out;
+  }
+}
+
+/** `dhcp,stat[,FILTER]`. */
+export function valueTableStat(spec: string, ctx: StatsContext): ValueTable | StatError | undefined {
+  for (const def of VALUE_TABLES) {
+    if (spec !== def.name && !spec.startsWith(def.name + ',')) continue;
+    const field = ctx.fields.get(def.field);
+    if (!field) return { error: `no field ${def.field}` };
+    const f = tapFilter(spec.length > def.name.length ? spec.slice(def.name.length + 1) : undefined, ctx);
+    if (isStatError(f)) return f;
+    return new ValueTable(spec, def, field, f, ctx);
+  }
+  return undefined;
+}
