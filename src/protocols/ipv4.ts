@@ -215,6 +215,11 @@ export interface IPv4Value {
 }
 
 export interface IPv4Input {
+  /**
+   * A header wirelens cannot decode (bad version, header or total length): these bytes are written as they are,
+   * the other fields ignored. `toInput` sets it so such a layer re-encodes to its original bytes.
+   */
+  verbatim?: Uint8Array;
   version?: number;
   hdr_len?: number;
   dscp?: number;
@@ -692,6 +697,12 @@ export const ipv4 = defineProtocol<IPv4Value, IPv4Input>({
     return `Fragmented IP protocol (proto=${IP_PROTOCOLS[v.proto] ?? 'Unknown'} ${v.proto}, off=${v.frag_offset * 8}, ID=${v.id.toString(16).padStart(4, '0')})`;
   },
   encode(input, payload, ctx) {
+    if (input.verbatim) {
+      const out = new Uint8Array(input.verbatim.length + payload.length);
+      out.set(input.verbatim, 0);
+      out.set(payload, input.verbatim.length);
+      return out;
+    }
     const opts = input.options ?? [];
     const optLen = optionsLength(opts, input.optPadding);
     const padded = (optLen + 3) & ~3;
@@ -731,8 +742,11 @@ export const ipv4 = defineProtocol<IPv4Value, IPv4Input>({
     out[11] = cks & 0xff;
     return out;
   },
-  toInput(layer) {
+  toInput(layer, frame) {
     const v = layer.value;
+    if (v.version !== 4 || v.hdr_len < 20 || layer.headerEnd - layer.start < 20 || (v.len !== 0 && v.len < v.hdr_len)) {
+      return { verbatim: frame.subarray(layer.start, layer.headerEnd) };
+    }
     const consistentLen = v.len === layer.end - layer.start;
     const input: IPv4Input = {
       version: v.version,

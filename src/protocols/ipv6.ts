@@ -196,6 +196,11 @@ export interface IPv6Value {
 }
 
 export interface IPv6Input {
+  /**
+   * A header wirelens cannot decode (a bad version): these bytes are written as they are, the other fields
+   * ignored. `toInput` sets it so such a layer re-encodes to its original bytes.
+   */
+  verbatim?: Uint8Array;
   version?: number;
   dscp?: number;
   ecn?: number;
@@ -516,6 +521,14 @@ function parseChain(b: Uint8Array, at: number, end: number, first: number, probl
       break;
     }
     const next = b[off]!;
+    if (nxt === 51 && need < 12) {
+      // An AH too short for its SPI and sequence number: kept raw, the chain goes on after its declared length.
+      problems.push(problem('ah', 'bad-length', off + 1, off + 2, `AH length ${b[off + 1]} gives ${need} bytes, less than the 12-byte header`, { field: 'ah.length', expected: 12, actual: need }));
+      ext.push({ kind: 'raw', code: 51, data: b.subarray(off, off + need) });
+      off += need;
+      nxt = next;
+      continue;
+    }
     if (nxt === 0 || nxt === 60) {
       const kind = nxt === 0 ? 'hopopts' : 'dstopts';
       const options = parseOptions(b, off + 2, off + need, name, problems);
@@ -810,6 +823,7 @@ export const ipv6 = defineProtocol<IPv6Value, IPv6Input>({
     return '';
   },
   encode(input, payload, ctx) {
+    if (input.verbatim) return concat(input.verbatim, payload);
     const ext = input.ext ?? [];
     let extBytes = 0;
     for (const e of ext) extBytes += extLength(e);
@@ -838,8 +852,9 @@ export const ipv6 = defineProtocol<IPv6Value, IPv6Input>({
     out.set(payload, at);
     return out;
   },
-  toInput(layer) {
+  toInput(layer, frame) {
     const v = layer.value;
+    if (v.version !== 6 || layer.headerEnd - layer.start < 40) return { verbatim: frame.subarray(layer.start, layer.headerEnd) };
     const ext: IPv6Ext[] = v.ext.map((e, i): IPv6Ext => {
       const last = i === v.ext.length - 1;
       switch (e.kind) {
@@ -884,6 +899,13 @@ export const ipv6 = defineProtocol<IPv6Value, IPv6Input>({
     return pseudoSum(s, d, protocol, length);
   },
 });
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
 
 /** True when the options end with the padding the encoder would add itself (Pad1 for 1 byte, an all-zero PadN). */
 function trailingPadCanonical(opts: readonly IPv6Option[]): boolean {

@@ -176,6 +176,14 @@ describe('IPv4 header and options as tshark -V shows them', () => {
     const f = dissectRaw(v6);
     expect(f.layers.map((l) => l.proto.name)).toEqual(['ip', 'ipv6']);
     expect(f.problems).toMatchObject([{ code: 'bad-value', field: 'ip.version', severity: 'warning' }]);
+    expect(Buffer.from(rebuild(f).bytes).equals(Buffer.from(v6))).toBe(true);
+    // a header length under 20 ends the dissection, and the bytes still come back as they were
+    const bad = build([layer(ipv4, { src: '10.0.0.1' }), layer(udp, { srcport: 1, dstport: 2 })]);
+    bad[0] = 0x44;
+    const g = dissectRaw(bad);
+    expect(g.layers.map((l) => l.proto.name)).toEqual(['ip']);
+    expect(g.problems).toMatchObject([{ code: 'bad-length', field: 'ip.hdr_len' }]);
+    expect(Buffer.from(rebuild(g).bytes).equals(Buffer.from(bad))).toBe(true);
   });
 
   it('fragments: Info as tshark; later fragments and reassembly leave the payload as data', () => {

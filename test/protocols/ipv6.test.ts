@@ -240,6 +240,10 @@ describe('IPv6 truncation and bad values never throw', () => {
     const r = ipv6.decode(bytes, 0, bytes.length, ctxFor(bytes, bytes.length, problems));
     expect(r.headerEnd).toBe(0);
     expect(problems.map((p) => p.code)).toEqual(['bad-value']);
+    // and it still re-encodes byte for byte (the layer keeps its undecodable header verbatim)
+    const f = new Dissector(registerDefaults(), { prefs: PREFS }).dissect({ index: 0, interfaceId: 0, linkType: 229, tsSec: 0, tsNsec: 0, origLen: bytes.length, data: bytes });
+    expect(f.layers.map((l) => l.proto.name)).toEqual(['ipv6', 'data']);
+    expect(Buffer.from(rebuild(f).bytes).equals(Buffer.from(bytes))).toBe(true);
   });
 
   it('payload length past the data is bad-length limited by the frame; a snaplen cut is not', () => {
