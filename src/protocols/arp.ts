@@ -268,6 +268,12 @@ function addressBytes(a: ArpAddress, kind: 'hw' | 'proto', field: string): Uint8
   return bytes;
 }
 
+/** Bytes `arp.encode(input)` produces: 8 + both hardware and both protocol addresses as given. */
+export function arpEncodingLength(input: ArpInput): number {
+  const len = (a: ArpAddress | undefined, hw: boolean) => (a === undefined || typeof a === 'string' ? (hw ? 6 : 4) : a.length);
+  return HDR + len(input.src_hw, true) + len(input.src_proto, false) + len(input.dst_hw, true) + len(input.dst_proto, false);
+}
+
 /** The protocol-tree label suffix: `request`, `reply/gratuitous ARP`, `ARP Probe`, ... */
 function opLabel(v: ArpValue): string {
   const name = ARP_OPCODES[v.opcode];
@@ -514,7 +520,7 @@ export const arp = defineProtocol<ArpValue, ArpInput>({
     const tpaB = addressBytes(input.dst_proto ?? '0.0.0.0', 'proto', 'arp.dst.proto');
     if (shaB.length !== thaB.length && input.hw_size === undefined) throw new EncodeError('arp.hw.size', `sender and target hardware addresses differ in length (${shaB.length} and ${thaB.length}): set hw_size`);
     if (spaB.length !== tpaB.length && input.proto_size === undefined) throw new EncodeError('arp.proto.size', `sender and target protocol addresses differ in length (${spaB.length} and ${tpaB.length}): set proto_size`);
-    const out = new Uint8Array(HDR + shaB.length + spaB.length + thaB.length + tpaB.length);
+    const out = new Uint8Array(arpEncodingLength(input));
     fixed.write(out, 0, {
       hw_type: input.hw_type ?? ARPHRD_ETHER,
       proto_type: input.proto_type ?? ETHERTYPE_IP,

@@ -344,6 +344,12 @@ export function claimedEnd(layer: Layer): number {
   return layer.end;
 }
 
+/** Bytes `ethernet.encode(input, payload)` produces for a payload of `payloadLength` bytes. */
+export function ethernetEncodingLength(input: EthernetInput, payloadLength: number): number {
+  const padLen = input.padding ? input.padding.length : Math.max(0, ETH_MIN - HDR - payloadLength);
+  return HDR + payloadLength + padLen + (input.trailer?.length ?? 0) + (input.fcs === undefined ? 0 : 4);
+}
+
 /** True when nothing but `data` (or nothing at all) follows the layer at `ctx.index`: its Info text then stays. */
 export function onlyDataInside(ctx: TreeContext): boolean {
   const next = ctx.layers[ctx.index + 1];
@@ -446,12 +452,14 @@ export const ethernet = defineProtocol<EthernetValue, EthernetInput>({
     let type = input.type;
     if (type === undefined) {
       const bind = ctx.inner?.proto.bindings?.find((x) => x.table === 'ethertype');
-      type = bind ? bind.key : 0;
+      // No EtherType for the payload: an IEEE 802.3 frame, whose type field is the payload length.
+      if (bind) type = bind.key;
+      else if (payload.length <= MAX_8023_LEN) type = payload.length;
+      else throw new EncodeError('eth.type', `no EtherType for a ${ctx.inner?.proto.name ?? 'raw'} payload of ${payload.length} bytes (more than an 802.3 length): set type`);
     }
     const padLen = input.padding ? input.padding.length : Math.max(0, ETH_MIN - HDR - payload.length);
     const trailer = input.trailer ?? new Uint8Array(0);
-    const fcsLen = input.fcs === undefined ? 0 : 4;
-    const out = new Uint8Array(HDR + payload.length + padLen + trailer.length + fcsLen);
+    const out = new Uint8Array(ethernetEncodingLength(input, payload.length));
     fixed.write(out, 0, { dst: input.dst ?? 'ff:ff:ff:ff:ff:ff', src: input.src ?? '00:00:00:00:00:00', type });
     out.set(payload, HDR);
     if (input.padding) out.set(input.padding, HDR + payload.length);

@@ -59,6 +59,11 @@ export interface NullInput {
   header?: Uint8Array;
 }
 
+/** Bytes a NULL/LOOP header encodes to around a payload of `payloadLength` bytes (always 4 + payload). */
+export function nullEncodingLength(_input: NullInput, payloadLength: number): number {
+  return HDR + payloadLength;
+}
+
 function bswap32(x: number): number {
   return (((x & 0xff) << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24)) >>> 0;
 }

@@ -137,6 +137,11 @@ function size(l: Layout): number {
   return l === V1 ? 16 : 20;
 }
 
+/** Bytes an SLL (version 1) or SLL2 (version 2) header encodes to around a payload of `payloadLength` bytes. */
+export function sllEncodingLength(version: 1 | 2, input: SllInput, payloadLength: number): number {
+  return (version === 1 ? 16 : 20) + payloadLength + linkTailLength(input);
+}
+
 function addrText(addr: Uint8Array, halen: number): string {
   if (halen === 6) return macToString(addr, 0);
   if (halen === 4) return ipv4ToString(addr, 0);
@@ -251,7 +256,7 @@ function sllProtocol(version: 1 | 2, layout: Layout, order: readonly (keyof Layo
       if (addr.length > 8) throw new EncodeError('sll.src.other', `the address field holds 8 bytes, got ${addr.length}`);
       const padding = input.padding ?? new Uint8Array(0);
       const trailer = input.trailer ?? new Uint8Array(0);
-      const out = new Uint8Array(HDR + payload.length + linkTailLength({ padding, trailer }));
+      const out = new Uint8Array(sllEncodingLength(version, input, payload.length));
       const put = (k: keyof Layout, value: number, name: string) => {
         const [off, w] = at(k);
         if (!Number.isInteger(value) || value < 0 || value >= 2 ** (8 * w)) throw new EncodeError(name, `${value} does not fit in ${8 * w} bits`);

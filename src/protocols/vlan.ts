@@ -50,6 +50,11 @@ export const ieee8021adTable = defineFields(
 
 const TAG = 4;
 
+/** Bytes a VLAN or 802.1ad tag encodes to around a payload of `payloadLength` bytes. */
+export function vlanEncodingLength(input: VlanInput, payloadLength: number): number {
+  return TAG + payloadLength + linkTailLength(input);
+}
+
 export interface VlanValue extends LinkTail {
   priority: number;
   dei: boolean;
@@ -158,7 +163,7 @@ function tagProtocol(shape: TagShape): Protocol<VlanValue, VlanInput> {
       }
       const padding = input.padding ?? new Uint8Array(0);
       const trailer = input.trailer ?? new Uint8Array(0);
-      const out = new Uint8Array(TAG + payload.length + linkTailLength({ padding, trailer }));
+      const out = new Uint8Array(vlanEncodingLength(input, payload.length));
       const id = input.id ?? 0;
       if (!Number.isInteger(id) || id < 0 || id > 0xfff) throw new EncodeError(F.id.abbrev, `${id} does not fit in 12 bits`);
       fixed.write(out, 0, { priority: input.priority ?? 0, dei: shape.name === 'vlan' ? (input.dei ?? false) : input.dei ? 1 : 0, id, etype });
