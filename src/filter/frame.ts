@@ -40,8 +40,11 @@ export function frameAccessor(frame: Frame, prefs: Prefs): FieldAccessor {
       const k = (counts.get(proto) ?? 0) + 1;
       counts.set(proto, k);
       extents.set(p, i === 0 ? frame.data.length : (frame.layers[i - 1]?.end ?? p.start + p.len));
-      walk([p], (n) => {
+      walk([p], (n, depth) => {
         layers.set(n, k);
+        // Each layer's protocol node is at the top; a protocol definition deeper down only labels a subtree
+        // (DNS's `Queries`), it is not another occurrence of the protocol.
+        if (depth > 0 && n.def.type === 'PROTOCOL') return;
         add(m, n);
       });
     });

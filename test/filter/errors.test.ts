@@ -19,6 +19,7 @@ function error(filter: string): FilterError {
 }
 
 const TSHARK: readonly (readonly [string, string])[] = [
+  ['dns.qry.type == A', '"A" cannot be found among the possible values for dns.qry.type.\n    dns.qry.type == A\n                    ^'],
   ["ip.bogus == 1", "Left side of \"==\" expression must be a field or function, not ip.bogus.\n    ip.bogus == 1\n    ^~~~~~~~"],
   ["foo", "foo is neither a field nor a protocol name.\n    foo\n    ^~~"],
   ["\"abc\"", "\"abc\" is neither a field nor a protocol name.\n    \"abc\"\n    ^~~~~"],
