@@ -36,6 +36,8 @@ export const frameExtraTable = defineFields(
     unaligned: { abbrev: 'frame.packet_flags_unaligned_frame_error', name: 'Unaligned frame error', type: 'BOOLEAN', bitmask: 0x10000000, width: 4, tfs: ['Set', 'Not set'], desc: 'The frame did not end on a byte boundary' },
     sfd: { abbrev: 'frame.packet_flags_start_frame_delimiter_error', name: 'Start frame delimiter error', type: 'BOOLEAN', bitmask: 0x20000000, width: 4, tfs: ['Set', 'Not set'], desc: 'The start frame delimiter was wrong' },
     preamble: { abbrev: 'frame.packet_flags_preamble_error', name: 'Preamble error', type: 'BOOLEAN', bitmask: 0x40000000, width: 4, tfs: ['Set', 'Not set'], desc: 'The preamble was wrong' },
+    cb_pen: { abbrev: 'frame.cb_pen', name: 'Private Enterprise Number', type: 'UINT32', base: 'DEC', desc: 'Who defined a pcapng custom block (IANA Private Enterprise Number)' },
+    cb_copy: { abbrev: 'frame.cb_copy', name: 'Copying', type: 'BOOLEAN', tfs: ['Allowed', 'Not allowed'], desc: 'Whether a tool rewriting the file may copy this custom block' },
     drop_count: { abbrev: 'frame.drop_count', name: 'Drop Count', type: 'UINT64', base: 'DEC', desc: 'Packets lost between this one and the previous one on the same interface (pcapng epb_dropcount)' },
     symbol: { abbrev: 'frame.packet_flags_symbol_error', name: 'Symbol error', type: 'BOOLEAN', bitmask: 0x80000000, width: 4, tfs: ['Set', 'Not set'], desc: 'The link layer saw an invalid symbol' },
   },
@@ -55,17 +57,37 @@ export interface InterfaceInfo {
 const ENCAP: Readonly<Record<number, readonly [number, string]>> = {
   0: [15, 'NULL/Loopback'],
   1: [1, 'Ethernet'],
+  8: [3, 'SLIP'],
   9: [4, 'PPP'],
+  10: [6, 'FDDI with bit-swapped MAC addresses'],
   12: [7, 'Raw IP'],
   14: [7, 'Raw IP'],
+  50: [4, 'PPP'],
   101: [7, 'Raw IP'],
+  104: [28, 'Cisco HDLC'],
   105: [20, 'IEEE 802.11 Wireless LAN'],
+  107: [26, 'Frame Relay'],
   108: [15, 'OpenBSD loopback'],
   113: [25, 'Linux cooked-mode capture v1'],
+  123: [13, 'ATM PDUs'],
   127: [23, 'IEEE 802.11 plus radiotap radio header'],
+  129: [9, 'Linux ARCNET'],
+  140: [42, 'SS7 MTP2'],
+  149: [47, 'USER 2'],
+  160: [58, 'USER 13'],
+  165: [63, 'BACnet MS/TP'],
+  178: [83, 'Juniper Ethernet'],
+  192: [97, 'Per-Packet Information header'],
+  195: [104, 'IEEE 802.15.4 Wireless PAN'],
+  226: [124, 'Solaris IPNET'],
   228: [129, 'Raw IPv4'],
   229: [130, 'Raw IPv6'],
+  230: [127, 'IEEE 802.15.4 Wireless PAN with FCS not present'],
+  231: [146, 'D-Bus'],
   239: [141, 'NFLOG'],
+  242: [180, 'IP over IB'],
+  258: [171, 'Apple PKTAP'],
+  271: [185, 'Linux vsock'],
   276: [210, 'Linux cooked-mode capture v2'],
 };
 
@@ -116,27 +138,53 @@ export function ekTime(sec: number, nsec: number): string {
 export const absoluteTimes = new WeakMap<FieldNode, { sec: number; nsec: number }>();
 
 /** The Frame section as tshark 4.0 shows it: label and children (the packet's record-level facts). */
+/** `1 byte`, `2 bytes`: tshark's plural(). */
+function bytesText(n: number): string {
+  return `${n} byte${n === 1 ? '' : 's'}`;
+}
+
+/** IANA Private Enterprise Numbers tshark names in custom-block labels (the one the test files use). */
+const PEN_NAMES: Readonly<Record<number, string>> = { 32473: 'Example Enterprise Number for Documentation Use' };
+
+/** A pcapng custom block shown as a frame (tshark 4.0's `PCAPNG Custom Block N` section). */
+function customBlockSection(frame: Frame): FieldNode {
+  const f = frameTable.fields;
+  const x = frameExtraTable.fields;
+  const r = frame.record;
+  const cap = frame.data.length;
+  const pen = r.pen ?? 0;
+  const copy = r.blockType !== 0x40000bad;
+  const penText = `${PEN_NAMES[pen] ?? 'Unknown'} (${pen})`;
+  const nodes: FieldNode[] = [
+    { def: x.section_number, start: 0, len: 0, value: (r.sectionIndex ?? 0) + 1 },
+    { def: f.number, start: 0, len: 0, value: frame.number },
+    { def: f.len, start: 0, len: 0, value: r.origLen, text: `Frame Length: ${bytesText(r.origLen)} (${r.origLen * 8} bits)` },
+    { def: f.cap_len, start: 0, len: 0, value: cap, text: `Capture Length: ${bytesText(cap)} (${cap * 8} bits)` },
+    { def: f.marked, start: 0, len: 0, value: false, generated: true, text: '[Frame is marked: False]' },
+    { def: f.ignored, start: 0, len: 0, value: false, generated: true, text: '[Frame is ignored: False]' },
+    { def: x.cb_pen, start: 0, len: 0, value: pen, text: `Private Enterprise Number: ${penText}` },
+    { def: x.cb_copy, start: 0, len: 0, value: copy },
+    { def: f.protocols, start: 0, len: 0, value: protocolsPath(frame), generated: true, text: `[Protocols in frame: ${protocolsPath(frame)}]` },
+  ];
+  const label = `PCAPNG Custom Block ${frame.number}: ${bytesText(r.origLen)} (${r.origLen * 8} bits) of custom data and options, PEN ${penText}, copying ${copy ? 'allowed' : 'not allowed'}`;
+  return { def: frameTable.proto, start: 0, len: cap, value: null, text: label, children: nodes };
+}
+
 export function frameSection(frame: Frame, iface?: InterfaceInfo): FieldNode {
+  if (frame.record.source === 'custom') return customBlockSection(frame);
   const f = frameTable.fields;
   const x = frameExtraTable.fields;
   const r = frame.record;
   const cap = frame.data.length;
   const nodes: FieldNode[] = [];
   const pcapng = iface?.pcapng ?? (r.source === 'epb' || r.source === 'spb' || r.source === 'pb');
-  if (pcapng && r.source !== 'custom') {
+  if (pcapng) {
     nodes.push({ def: x.section_number, start: 0, len: 0, value: (r.sectionIndex ?? 0) + 1 });
-    const ifChildren: FieldNode[] = [];
-    if (iface?.name !== undefined) ifChildren.push({ def: x.interface_name, start: 0, len: 0, value: iface.name });
+    // tshark names an interface without if_name `unknown`.
+    const name = iface?.name ?? 'unknown';
+    const ifChildren: FieldNode[] = [{ def: x.interface_name, start: 0, len: 0, value: name }];
     if (iface?.description !== undefined) ifChildren.push({ def: x.interface_description, start: 0, len: 0, value: iface.description });
-    const shown = iface?.name ?? iface?.description;
-    nodes.push({
-      def: f.interface_id,
-      start: 0,
-      len: 0,
-      value: r.interfaceId,
-      text: `Interface id: ${r.interfaceId}${shown !== undefined ? ` (${shown})` : ''}`,
-      ...(ifChildren.length ? { children: ifChildren } : {}),
-    });
+    nodes.push({ def: f.interface_id, start: 0, len: 0, value: r.interfaceId, text: `Interface id: ${r.interfaceId} (${name})`, children: ifChildren });
   }
   if (pcapng && r.flags !== undefined) nodes.push(packetFlagsNode(r.flags >>> 0));
   const enc = encapType(r.linkType);
@@ -158,15 +206,15 @@ export function frameSection(frame: Frame, iface?: InterfaceInfo): FieldNode {
     rel(f.time_relative, frame.relSec, frame.relNsec);
   }
   nodes.push({ def: f.number, start: 0, len: 0, value: frame.number });
-  nodes.push({ def: f.len, start: 0, len: 0, value: r.origLen, text: `Frame Length: ${r.origLen} bytes (${r.origLen * 8} bits)` });
-  nodes.push({ def: f.cap_len, start: 0, len: 0, value: cap, text: `Capture Length: ${cap} bytes (${cap * 8} bits)` });
+  nodes.push({ def: f.len, start: 0, len: 0, value: r.origLen, text: `Frame Length: ${bytesText(r.origLen)} (${r.origLen * 8} bits)` });
+  nodes.push({ def: f.cap_len, start: 0, len: 0, value: cap, text: `Capture Length: ${bytesText(cap)} (${cap * 8} bits)` });
   const drops = pcapng && r.options && iface?.littleEndian !== undefined ? dropCount(r.options, iface.littleEndian) : undefined;
   if (drops !== undefined) nodes.push({ def: x.drop_count, start: 0, len: 0, value: drops });
   nodes.push({ def: f.marked, start: 0, len: 0, value: false, generated: true, text: '[Frame is marked: False]' });
   nodes.push({ def: f.ignored, start: 0, len: 0, value: false, generated: true, text: '[Frame is ignored: False]' });
   nodes.push({ def: f.protocols, start: 0, len: 0, value: protocolsPath(frame), generated: true, text: `[Protocols in frame: ${protocolsPath(frame)}]` });
-  let label = `Frame ${frame.number}: ${r.origLen} bytes on wire (${r.origLen * 8} bits), ${cap} bytes captured (${cap * 8} bits)`;
-  if (pcapng && r.source !== 'custom') label += ` on interface ${iface?.name ?? iface?.description ?? r.interfaceId}, id ${r.interfaceId}`;
+  let label = `Frame ${frame.number}: ${bytesText(r.origLen)} on wire (${r.origLen * 8} bits), ${bytesText(cap)} captured (${cap * 8} bits)`;
+  if (pcapng) label += ` on interface ${iface?.name ?? 'unknown'}, id ${r.interfaceId}`;
   return { def: frameTable.proto, start: 0, len: cap, value: null, text: label, children: nodes };
 }
 

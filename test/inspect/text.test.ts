@@ -61,8 +61,8 @@ describe('Frame section', () => {
       '        Interface name: eth0',
       '    Encapsulation type: Ethernet (1)',
     ]);
-    // no name known: the id stands in
-    expect(detailLines([frameSection(f, { pcapng: true })], [f.data])[0]).toMatch(/ on interface 0, id 0$/);
+    // no if_name: tshark says unknown
+    expect(detailLines([frameSection(f, { pcapng: true })], [f.data])[0]).toMatch(/ on interface unknown, id 0$/);
   });
 
   it('shows pcapng EPB flags as tshark does (hadrielk test009, flags 0)', () => {
