@@ -131,6 +131,11 @@ export interface SllInput {
   reserved?: number;
   padding?: Uint8Array;
   trailer?: Uint8Array;
+  /**
+   * A netlink capture (hatype 824) hands its whole packet, cooked header included, to the netlink decoder: the
+   * header is then part of the payload and nothing is written here.
+   */
+  inPayload?: boolean;
 }
 
 function size(l: Layout): number {
@@ -139,6 +144,7 @@ function size(l: Layout): number {
 
 /** Bytes an SLL (version 1) or SLL2 (version 2) header encodes to around a payload of `payloadLength` bytes. */
 export function sllEncodingLength(version: 1 | 2, input: SllInput, payloadLength: number): number {
+  if (input.inPayload) return payloadLength;
   return (version === 1 ? 16 : 20) + payloadLength + linkTailLength(input);
 }
 
@@ -240,6 +246,7 @@ function sllProtocol(version: 1 | 2, layout: Layout, order: readonly (keyof Layo
       return onlyDataInside(ctx) ? (SLL_PKTTYPES[v.pkttype] ?? `Unknown (${v.pkttype})`) : '';
     },
     encode(input: SllInput, payload: Uint8Array, ctx: EncodeContext): Uint8Array {
+      if (input.inPayload) return payload.slice();
       let protocol = input.protocol;
       if (protocol === undefined) {
         const bind = ctx.inner?.proto.bindings?.find((x) => x.table === 'ethertype');
@@ -276,6 +283,7 @@ function sllProtocol(version: 1 | 2, layout: Layout, order: readonly (keyof Layo
     },
     toInput(layer) {
       const v = layer.value;
+      if (v.hatype === ARPHRD_NETLINK && layer.headerEnd === layer.start) return { inPayload: true };
       // The whole 8-byte field is kept when bytes past the address are not zero (or halen is unusual).
       const n = Math.min(v.halen, 8);
       let rest = false;
