@@ -6,7 +6,7 @@ import { dns, llmnr, mdns } from './dns.js';
 import { ethernet } from './ethernet.js';
 import { arp } from './arp.js';
 import { loopLink, nullLink } from './null.js';
-import { RAW_LINKTYPES, raw } from './raw.js';
+import { raw } from './raw.js';
 import { sll, sll2 } from './sll.js';
 import { ieee8021ad, vlan } from './vlan.js';
 import { ipv4 } from './ipv4.js';
@@ -23,11 +23,6 @@ export const PROTOCOLS: readonly Protocol<any, any>[] = [ethernet, sll, sll2, nu
 /** Register every protocol and its bindings (no import side effects: call this, or bind your own). */
 export function registerDefaults(reg: Registry = new Registry()): Registry {
   for (const p of PROTOCOLS) reg.add(p);
-  // LINKTYPE_IPV4 / LINKTYPE_IPV6 start with the IP header itself (link layers, src/protocols/raw.ts).
-  for (const l of RAW_LINKTYPES) {
-    const p = reg.protocol(l.proto);
-    if (p) reg.bind(l.table, l.key, p);
-  }
   return reg;
 }
 

@@ -1,7 +1,7 @@
 /**
  * Raw IP link types: LINKTYPE_RAW (101), where the version nibble tells IPv4 from IPv6 (tshark shows a `raw`
  * layer with no fields, then `ip` or `ipv6`), and LINKTYPE_IPV4 (228) / LINKTYPE_IPV6 (229), which start directly
- * with the IP header (no `raw` layer: see RAW_LINKTYPES).
+ * with the IP header (no `raw` layer: the ipv4 and ipv6 decoders bind those link types themselves).
  */
 import { problem } from '../core/problem.js';
 import { defineFields } from '../fields/types.js';
@@ -65,9 +65,3 @@ export const raw = defineProtocol<RawValue, RawInput>({
     return layer.value.bytes ? { bytes: layer.value.bytes } : {};
   },
 });
-
-/** Link types whose packets start with an IP header of a known version: bound to `ip` / `ipv6` by name. */
-export const RAW_LINKTYPES: readonly { readonly table: 'linktype'; readonly key: number; readonly proto: string }[] = [
-  { table: 'linktype', key: 228, proto: 'ip' },
-  { table: 'linktype', key: 229, proto: 'ipv6' },
-];
