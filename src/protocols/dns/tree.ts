@@ -634,15 +634,21 @@ export function dnsTreeNodes(b: Uint8Array, start: number, end: number, v: DnsVa
     base = start + 2;
     limit = Math.min(end, base + v.length);
   }
-  // tshark reads the whole 12-byte header before it shows any of it: a shorter message shows nothing
-  if (limit - base < HEADER_LEN) return out;
+  // tshark reads the flags before it shows anything (nothing without them), then each field while bytes remain
+  if (limit - base < 4) return out;
   const update = v.opcode === 5;
   out.push(node(F.id, base, 2, v.id));
   out.push(node(F.flags, base + 2, 2, v.flags, { text: flagsLabel(v), children: flagNodes(v, base + 2, variant) }));
-  out.push(node(update ? F.zocount : F.qdcount, base + 4, 2, v.qdcount));
-  out.push(node(update ? F.prcount : F.ancount, base + 6, 2, v.ancount));
-  out.push(node(update ? F.upcount : F.nscount, base + 8, 2, v.nscount));
-  out.push(node(F.arcount, base + 10, 2, v.arcount));
+  const counts: [FieldDef, number][] = [
+    [update ? F.zocount : F.qdcount, v.qdcount],
+    [update ? F.prcount : F.ancount, v.ancount],
+    [update ? F.upcount : F.nscount, v.nscount],
+    [F.arcount, v.arcount],
+  ];
+  counts.forEach(([def, n], i) => {
+    if (base + 6 + 2 * i <= limit) out.push(node(def, base + 4 + 2 * i, 2, n));
+  });
+  if (limit - base < HEADER_LEN) return out;
   const w = new Walker(b, base, limit);
   let p = base + HEADER_LEN;
   // A section shows when its count is not 0, even if decoding stopped in it (as tshark shows it).
@@ -693,7 +699,7 @@ export function dnsTreeNodes(b: Uint8Array, start: number, end: number, v: DnsVa
 
 /** Its part of the Info column: `Standard query response 0x1a2b A example.com A 93.184.216.34`. */
 export function dnsSummary(v: DnsValue, variant: DnsVariant = 'dns'): string {
-  if (v.arcount === undefined) return ''; // header incomplete: tshark shows no summary
+  if (v.flags === undefined) return ''; // no flags: tshark shows no summary
   let s = opcodeName(v.opcode);
   if (v.response) s += ' response';
   s += ` 0x${v.id.toString(16).padStart(4, '0')}`;
