@@ -9,6 +9,9 @@ import type { Frame } from './frame.js';
 import type { Registry } from './registry.js';
 import { DEFAULT_REASSEMBLY_LIMITS, Reassembler } from './reassembly.js';
 import type { ReassemblyLimits } from './reassembly.js';
+import { DEFAULT_STREAM_LIMITS, StreamReassembler } from './tcp-reassembly.js';
+import type { StreamLimits } from './tcp-reassembly.js';
+import type { PrefName } from './prefs.js';
 
 /** Upper bound on layers per frame (tunnels inside tunnels): beyond it the rest is data. */
 export const MAX_LAYERS = 64;
@@ -16,6 +19,8 @@ export const MAX_LAYERS = 64;
 export interface DissectorOptions {
   prefs?: Partial<Prefs>;
   reassembly?: Partial<ReassemblyLimits>;
+  /** Bounds of TCP stream reassembly (src/dissect/tcp-reassembly.ts). */
+  streams?: Partial<StreamLimits>;
 }
 
 /** What one decoding pass over a frame shares. */
@@ -29,6 +34,10 @@ interface Chain {
   readonly sources: { name: string; data: Uint8Array }[];
   /** Called for a fragment when its reassembly preference is on: the datagram when complete, else undefined. */
   readonly fragment?: (f: FragmentInfo, bytes: Uint8Array, at: { start: number; end: number; source: number | undefined }) => Uint8Array | undefined;
+  /** Stream reassembly state and the frame's number and time (for TCP desegmentation). */
+  readonly streams?: StreamReassembler;
+  readonly number?: number;
+  readonly tsSec?: number;
 }
 
 /** Per-capture dissection state: frame numbering, times, reassembly and per-protocol tracking. */
@@ -40,6 +49,7 @@ export class Dissector {
   private prevSec = 0;
   private prevNsec = 0;
   readonly reassembler: Reassembler;
+  readonly streams: StreamReassembler;
   private readonly states = new Map<Protocol<any, any>, unknown>();
 
   constructor(
@@ -48,6 +58,7 @@ export class Dissector {
   ) {
     this.prefs = { ...DEFAULT_PREFS, ...opts.prefs };
     this.reassembler = new Reassembler({ ...DEFAULT_REASSEMBLY_LIMITS, ...opts.reassembly });
+    this.streams = new StreamReassembler({ ...DEFAULT_STREAM_LIMITS, ...opts.streams });
   }
 
   dissect(record: CaptureRecord): Frame {
@@ -69,6 +80,9 @@ export class Dissector {
       wireLen: record.origLen,
       fcsLen: record.fcsLen ?? 0,
       sources: [],
+      streams: this.streams,
+      number,
+      tsSec: record.tsSec,
       fragment: (f, bytes, at) => {
         const evictedBefore = this.reassembler.evicted;
         const r = this.reassembler.add(f.key, f.offset, f.more, bytes, number, record.tsSec);
@@ -189,6 +203,13 @@ function decodeChain(
       break;
     }
     const next = resolve(registry, r.next ?? []);
+    if (r.stream && chain.streams && !ctx.inError) {
+      if (r.stream.restart) chain.streams.reset(r.stream.key);
+      if (next?.streamPdu && headerEnd < pduEnd && wantsStream(chain, r.stream.pref, next) && !(source === undefined && pduEnd === data.length && data.length < chain.wireLen)) {
+        decodeStream(chain, r.stream, next, data, headerEnd, pduEnd, source);
+        break;
+      }
+    }
     if (headerEnd >= pduEnd) break;
     if (!next) {
       decodeData(chain, data, headerEnd, pduEnd, source);
@@ -214,6 +235,71 @@ function decodeChain(
     const value = l.proto.complete(l, innerEnd, ctx);
     if (value !== l.value) layers[i] = { ...l, value };
   }
+}
+
+/** Desegmentation is on for the stream's protocol (`tcp.desegment_tcp_streams`) and the payload's (`dns.desegment_dns_messages`). */
+function wantsStream(chain: Chain, pref: PrefName, next: Protocol<any, any>): boolean {
+  if (!chain.prefs[pref]) return false;
+  const own = next.streamPduPref;
+  return own === undefined || (chain.prefs as unknown as Record<string, boolean | undefined>)[own] !== false;
+}
+
+/**
+ * A segment's payload [start, end) whose protocol can say how long its PDUs are: a PDU begun in earlier segments
+ * and completed here is decoded from a reassembled source; whole PDUs from the frame's own bytes; bytes that wait
+ * for later segments are kept as data (the stream layer's notes say `partial`, tshark's "TCP segment of a
+ * reassembled PDU").
+ */
+function decodeStream(
+  chain: Chain,
+  seg: import('../protocols/types.js').StreamSegment,
+  proto: Protocol<any, any>,
+  data: Uint8Array,
+  start: number,
+  end: number,
+  source: number | undefined,
+): void {
+  const streams = chain.streams!;
+  const layers = chain.layers;
+  const streamIndex = layers.length - 1;
+  const streamLayer = layers[streamIndex]!;
+  const plan = streams.segment(seg.key, seg.seq, data.subarray(start, end), (b, s, e) => proto.streamPdu!(b, s, e), chain.number ?? 0, chain.tsSec ?? 0);
+  for (const why of plan.dropped) {
+    chain.problems.push({ ...problem(streamLayer.proto.name, 'reassembly-limit', start, end, why, source === undefined ? {} : { source }), severity: 'note' });
+  }
+  const head = start + plan.head;
+  const bodyEnd = start + plan.bodyEnd;
+  const notes: Record<string, unknown> = {
+    partial: plan.waiting && !plan.completed && plan.bodyEnd === plan.head,
+    ...(plan.pduSize !== undefined ? { pduSize: plan.pduSize } : {}),
+  };
+  if (plan.completed) {
+    const index = chain.sources.push({ name: `Reassembled ${streamLayer.proto.shortName ?? streamLayer.proto.name.toUpperCase()}`, data: plan.completed.data }) - 1;
+    notes.reassembled = index;
+    notes.parts = plan.completed.parts;
+  }
+  layers[streamIndex] = { ...streamLayer, notes: { ...streamLayer.notes, reassembly: notes } };
+  if (plan.completed) {
+    const whole = plan.completed.data;
+    decodeChain(chain, proto, whole, 0, whole.length, false, notes.reassembled as number);
+  }
+  // The layers over the frame's own bytes must cover the payload for re-encoding: bytes that completed an earlier
+  // PDU, when more follow them, are a data layer around the rest; bytes that only wait are a data layer.
+  if (bodyEnd > head) {
+    if (head > start) pushData(chain, data, start, head, end, source);
+    decodeChain(chain, proto, data, head, bodyEnd, false, source);
+  } else if (head > start && head < end) {
+    pushData(chain, data, start, head, end, source);
+  } else if (!plan.completed) {
+    pushData(chain, data, start, end, end, source);
+  }
+}
+
+/** A data layer over [start, headerEnd) whose PDU runs to `end` (what follows is re-emitted as its trailer). */
+function pushData(chain: Chain, data: Uint8Array, start: number, headerEnd: number, end: number, source: number | undefined): void {
+  const dataProto = chain.registry.protocol('data');
+  if (!dataProto || start >= end) return;
+  chain.layers.push({ proto: dataProto, start, headerEnd, end, value: { data: data.subarray(start, headerEnd) }, bytes: data, ...(source !== undefined ? { source } : {}) });
 }
 
 function resolve(registry: Registry, cands: readonly (import('../protocols/types.js').Binding | { readonly proto: string })[]): Protocol<any, any> | undefined {

@@ -663,8 +663,8 @@ interface TrackState {
 /** Conversations kept at most (oldest dropped first), so state stays bounded on long captures. */
 const MAX_CONVERSATIONS = 100_000;
 
-function endpoints(layer: Layer<TcpValue>, layers: readonly Layer[]): { src: string; dst: string } | undefined {
-  const i = layers.indexOf(layer);
+function endpoints(layer: Layer<TcpValue> | undefined, layers: readonly Layer[]): { src: string; dst: string } | undefined {
+  const i = layer ? layers.indexOf(layer) : -1;
   for (let j = (i < 0 ? layers.length : i) - 1; j >= 0; j--) {
     const l = layers[j]!;
     if (l.proto.name === 'ip' || l.proto.name === 'ipv6') {
@@ -834,6 +834,12 @@ function writeOptions(out: Uint8Array, at: number, opts: readonly TcpOption[]): 
   return i;
 }
 
+/** Bytes `encode(input, payload)` produces for a payload of `payloadLength` bytes. */
+export function tcpEncodingLength(input: TcpInput, payloadLength: number): number {
+  const optLen = optionsLength({ options: input.options ?? [], padding: input.padding });
+  return 20 + (input.padding ? optLen : (optLen + 3) & ~3) + (input.extra?.length ?? 0) + payloadLength;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // The protocol
 // ---------------------------------------------------------------------------------------------------------------
@@ -895,6 +901,13 @@ export const tcp = defineProtocol<TcpValue, TcpInput>({
     const lo = Math.min(v.srcport, v.dstport);
     const hi = Math.max(v.srcport, v.dstport);
     const next = [lo, hi].filter((p, i, a) => p !== 0 && a.indexOf(p) === i).map((key) => ({ table: 'tcp.port', key }));
+    // Where the payload sits in its direction's byte stream, for reassembly (src/dissect/tcp-reassembly.ts).
+    const ep = !fragmented && !ctx.inError ? endpoints(undefined, ctx.layers) : undefined;
+    if (ep) {
+      const syn = (v.flags & TCP_FLAGS.SYN) !== 0;
+      const stream = { key: `${ep.src}|${v.srcport}>${ep.dst}|${v.dstport}`, seq: (v.seq + (syn ? 1 : 0)) >>> 0, restart: syn || (v.flags & TCP_FLAGS.RST) !== 0, pref: 'tcp.desegment_tcp_streams' as const };
+      return { value: v, headerEnd: hdrEnd, end, next, stream };
+    }
     return { value: v, headerEnd: hdrEnd, end, next };
   },
   tree(layer, ctx) {
@@ -1050,7 +1063,10 @@ export const tcp = defineProtocol<TcpValue, TcpInput>({
     if (n < 20) return s;
     if (v.flags & TCP_FLAGS.URG) s += ` Urg=${v.urgent_pointer}`;
     if (v.seglen !== undefined) s += ` Len=${v.seglen}`;
-    return s + optionInfo(v, rel);
+    s += optionInfo(v, rel);
+    // Payload held for reassembly (src/dissect/tcp-reassembly.ts), with nothing decoded from it in this frame.
+    if ((layer.notes?.reassembly as { partial?: boolean } | undefined)?.partial) s += ' [TCP segment of a reassembled PDU]';
+    return s;
   },
   encode(input, payload, ctx) {
     const opts = input.options ?? [];

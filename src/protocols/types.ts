@@ -81,6 +81,20 @@ export interface DecodeResult<V> {
   readonly quoting?: boolean;
   /** The payload [headerEnd, end) is a fragment of a larger datagram. */
   readonly fragment?: FragmentInfo;
+  /** The payload [headerEnd, end) is a piece of a byte stream (TCP): PDUs split over segments are joined. */
+  readonly stream?: StreamSegment;
+}
+
+/** Where a segment's payload sits in its byte stream (src/dissect/tcp-reassembly.ts joins them). */
+export interface StreamSegment {
+  /** One direction of one connection (`10.0.0.1|1234>10.0.0.2|53`). */
+  readonly key: string;
+  /** Sequence number of the payload's first byte (after the SYN). */
+  readonly seq: number;
+  /** SYN or RST: the direction starts again, whatever was waiting is dropped. */
+  readonly restart: boolean;
+  /** The preference that turns desegmentation on (`tcp.desegment_tcp_streams`). */
+  readonly pref: 'tcp.desegment_tcp_streams';
 }
 
 export interface TreeContext {
@@ -143,6 +157,13 @@ export interface Protocol<V, I = V> {
     create(): unknown;
     track(state: any, layer: Layer<V>, frame: { readonly number: number; readonly layers: readonly Layer[]; readonly data: Uint8Array }): Record<string, unknown> | undefined;
   };
+  /**
+   * For a protocol carried over a byte stream (DNS over TCP): the bytes the PDU starting at `start` needs (header
+   * included), or undefined when [start, end) holds too few bytes to tell. Lets the dissector join PDUs split over
+   * segments; `streamPduPref` names the protocol's own preference for it (`dns.desegment_dns_messages`).
+   */
+  streamPdu?(b: Uint8Array, start: number, end: number): number | undefined;
+  readonly streamPduPref?: string;
   /** For IP layers: the pseudo-header sum of a crafting input (see EncodeContext.pseudoHeaderSum). */
   pseudoHeaderSum?(input: I, protocol: number, length: number): number;
   /** For IP layers: the pseudo-header sum of a decoded layer, to verify an upper-layer checksum. */
