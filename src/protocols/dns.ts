@@ -34,6 +34,24 @@ export function tcpMessageLength(b: Uint8Array, start: number, end: number): num
   return 2 + readUint(b, start, 2);
 }
 
+/**
+ * Does a UDP payload on a port no decoder claims look like a DNS message? TShark 4.0 tries a DNS heuristic on UDP
+ * after the port tables (so DNS on port 8053 is decoded); this is a cautious stand-in for it, checked against the
+ * shared corpus (every payload tshark gave to DNS this way passes, none of the 280 it left as data does): a header
+ * and more, Z clear, a known opcode, at most one question, some entry, and a query with no answers, no authority
+ * records (except in an update) and at most one additional record (EDNS). For the dispatcher to call.
+ */
+export function looksLikeDns(b: Uint8Array, start: number, end: number): boolean {
+  if (end - start <= 12) return false;
+  const flags = readUint(b, start + 2, 2);
+  const [qd, an, ns, ar] = [4, 6, 8, 10].map((o) => readUint(b, start + o, 2)) as [number, number, number, number];
+  const opcode = (flags >> 11) & 15;
+  if (flags & 0x40 || opcode === 3 || opcode > 6) return false;
+  if (qd > 1 || qd + an + ns + ar === 0) return false;
+  if (!(flags & 0x8000) && (an !== 0 || (flags & 15) !== 0 || (opcode !== 5 && (ns !== 0 || ar > 1)))) return false;
+  return true;
+}
+
 /** Is the layer being decoded carried over TCP (directly, or after an earlier message of the same segment)? */
 function overTcp(layers: readonly Layer[]): boolean {
   const last = layers[layers.length - 1];

@@ -27,6 +27,7 @@ import {
   llmnr,
   mdns,
   nameText,
+  looksLikeDns,
   readName,
   tcpMessageLength,
 } from '../../src/protocols/dns.js';
@@ -386,6 +387,19 @@ describe('DNS over TCP', () => {
     expect((out[0]! << 8) | out[1]!).toBe(msg.length);
     const wrong = dns.encode!({ ...input, tcp: true, length: 3 }, new Uint8Array(0), { outer: [], pseudoHeaderSum: () => undefined });
     expect((wrong[0]! << 8) | wrong[1]!).toBe(3);
+  });
+});
+
+describe('looksLikeDns (the UDP heuristic stand-in)', () => {
+  it('accepts real queries and responses, rejects zeros, text and counts no DNS message has', () => {
+    for (const file of ['dns_udp.pcap', 'test_dns.pcap']) {
+      for (const f of dissectAll(file)) for (const l of dnsLayers(f)) expect(looksLikeDns(f.data, l.start, l.headerEnd)).toBe(true);
+    }
+    const no = ['00000000000000000000000000000000', '48656c6c6f2c207468697320697320612074657374', '08000000000064000030880100020016', '303030300000000030303030303030', '0102030405'];
+    for (const hex of no) {
+      const b = fromHex(hex);
+      expect(looksLikeDns(b, 0, b.length), hex).toBe(false);
+    }
   });
 });
 
