@@ -35,7 +35,8 @@ export async function openInput(path: string): Promise<Input | { error: string }
     problems: () => stream.problems,
     interfaceInfo: (record) => {
       if (stream.format !== 'pcapng') return { pcapng: false };
-      const iface = stream.interfaces.find((i) => i.id === record.interfaceId && i.sectionIndex === (record.sectionIndex ?? 0));
+      // tshark 4.0 names the interface by its id among all the file's interfaces, whatever the section.
+      const iface = stream.interfaces.find((i) => i.globalId === record.interfaceId);
       const section = stream.sections.find((x) => x.index === (record.sectionIndex ?? 0));
       return {
         pcapng: true,
