@@ -461,22 +461,7 @@ export const arp = defineProtocol<ArpValue, ArpInput>({
     const b = ctx.frame;
     const v = layer.value;
     const s = layer.start;
-    const out: FieldNode[] = [];
-    for (const d of duplicatesOf(layer)) {
-      out.push({
-        def: F.duplicate_detected,
-        start: s,
-        len: 0,
-        value: null,
-        generated: true,
-        text: `[Duplicate IP address detected for ${d.ip} (${d.mac}) - also in use by ${d.earlierMac} (frame ${d.earlierFrame})]`,
-        children: [
-          { def: F.duplicate_frame, start: s, len: 0, value: d.earlierFrame, generated: true, text: `[Frame showing earlier use of IP address: ${d.earlierFrame}]` },
-          { def: F.duplicate_seconds, start: s, len: 0, value: d.seconds, generated: true, text: `[Seconds since earlier frame seen: ${d.seconds}]` },
-        ],
-      });
-    }
-    out.push(...fixed.nodes(b, s, layer.end, v as unknown as Record<string, unknown>));
+    const out: FieldNode[] = fixed.nodes(b, s, layer.end, v as unknown as Record<string, unknown>);
     if (layer.end - s < HDR) return out;
     const g = (def: typeof F.isgratuitous, on: boolean) => {
       if (on) out.push({ def, start: s, len: 0, value: true, generated: true, text: `[${def.name}: True]` });
@@ -499,6 +484,21 @@ export const arp = defineProtocol<ArpValue, ArpInput>({
     if (v.opcode === 7 && pln !== 0) {
       if (at + 1 <= layer.end) out.push({ def: F.drarp_error_status, start: at, len: 1, value: b[at]! });
     } else add(v.dst_proto, pln, F.dst_proto_ipv4, F.dst_proto, ipv4);
+    // tshark adds the duplicate-address report after the ARP fields.
+    for (const d of duplicatesOf(layer)) {
+      out.push({
+        def: F.duplicate_detected,
+        start: s,
+        len: 0,
+        value: null,
+        generated: true,
+        text: `[Duplicate IP address detected for ${d.ip} (${d.mac}) - also in use by ${d.earlierMac} (frame ${d.earlierFrame})]`,
+        children: [
+          { def: F.duplicate_frame, start: s, len: 0, value: d.earlierFrame, generated: true, text: `[Frame showing earlier use of IP address: ${d.earlierFrame}]` },
+          { def: F.duplicate_seconds, start: s, len: 0, value: d.seconds, generated: true, text: `[Seconds since earlier frame seen: ${d.seconds}]` },
+        ],
+      });
+    }
     return out;
   },
   label(layer) {
