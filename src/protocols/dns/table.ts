@@ -422,7 +422,6 @@ export const dnsTable = defineFields(
     opt_n3u: { abbrev: 'dns.opt.n3u', name: 'N3U', type: 'UINT8', base: 'DEC', strings: NSEC3_ALGORITHMS, desc: 'NSEC3 hash the client understands (RFC 6975)' },
     opt_chain_fqdn: { abbrev: 'dns.opt.chain.fqdn', name: 'Closest Trust Point', type: 'STRING', desc: 'CHAIN: the closest trust point the client has, in wire form (RFC 7901)' },
     data: { abbrev: 'dns.data', name: 'Data', type: 'BYTES', desc: 'RDATA of a type not decoded here, kept as bytes (RFC 3597)' },
-    extraneous: { abbrev: 'dns.extraneous', name: 'Extraneous data', type: 'NONE', desc: 'Bytes after the last record that the counts do not account for' },
     extraneous_data: { abbrev: 'dns.extraneous.data', name: 'Extraneous Data Bytes', type: 'BYTES', desc: 'Bytes after the last record that the counts do not account for' },
     extraneous_length: { abbrev: 'dns.extraneous.length', name: 'Extraneous Data Length', type: 'INT32', base: 'DEC', desc: 'How many bytes follow the last record' },
   },

@@ -464,7 +464,7 @@ function rdataNodes(w: Walker, r: DnsRecord, p: number, end: number): FieldNode[
         p += 1 + s.length;
       }
       const r2 = w.name(p);
-      out.push({ def: F.naptr_replacement_length, start: p, len: r2.end - p, value: r2.text.length, generated: true, text: `[Replacement Length: ${r2.text.length}]` });
+      out.push({ def: F.naptr_replacement_length, start: p, len: 0, value: r2.text.length, generated: true, text: `[Replacement Length: ${r2.text.length}]` });
       name(F.naptr_replacement);
       break;
     }
@@ -502,7 +502,7 @@ function rdataNodes(w: Walker, r: DnsRecord, p: number, end: number): FieldNode[
       num(F.dnskey_protocol, 1, d.protocol);
       num(F.dnskey_algorithm, 1, d.algorithm);
       const tag = keyTag(b.subarray(p - 4, end));
-      out.push({ def: F.dnskey_key_id, start: p - 4, len: end - p + 4, value: tag, generated: true, text: `[Key id: ${tag}]` });
+      out.push({ def: F.dnskey_key_id, start: end, len: 0, value: tag, generated: true, text: `[Key id: ${tag}]` });
       out.push(node(F.dnskey_public_key, p, end - p, d.publicKey));
       break;
     }
@@ -683,14 +683,14 @@ export function dnsTreeNodes(b: Uint8Array, start: number, end: number, v: DnsVa
   if (v.extraneous && v.extraneous.length) {
     const n = v.extraneous.length;
     out.push({
-      def: F.extraneous,
+      def: PROTO,
       start: limit - n,
       len: n,
       value: null,
       text: `Extraneous Data (${n} bytes)`,
       children: [
         node(F.extraneous_data, limit - n, n, v.extraneous),
-        { def: F.extraneous_length, start: limit - n, len: n, value: n, generated: true, text: `[Extraneous Data Length: ${n}]` },
+        { def: F.extraneous_length, start: limit, len: 0, value: n, generated: true, text: `[Extraneous Data Length: ${n}]` },
       ],
     });
   }
