@@ -73,6 +73,8 @@ export interface CompiledFilter {
   readonly ast: Expr | null;
   /** The field and protocol names it reads (what an accessor must be able to supply). */
   readonly fields: ReadonlySet<string>;
+  /** The names it was compiled against. */
+  readonly index: FieldIndex;
   /** Does a frame match? Never throws on any frame. */
   match(access: FieldAccessor): boolean;
 }
@@ -122,13 +124,14 @@ const NO_DATA = new Uint8Array(0);
 /** Compile a filter against the known fields. Throws FilterError (tshark 4.0's message and place). */
 export function compileFilter(text: string, fields: FieldIndex): CompiledFilter {
   const used = new Set<string>();
-  if (text.trim() === '') return { text, ast: null, fields: used, match: () => true };
+  if (text.trim() === '') return { text, ast: null, fields: used, index: fields, match: () => true };
   const ast = parseFilter(text);
   const pred = new Compiler(fields, used).expr(ast);
   return {
     text,
     ast,
     fields: used,
+    index: fields,
     match(access: FieldAccessor): boolean {
       try {
         return pred({ get: access, data: access.data ?? NO_DATA });

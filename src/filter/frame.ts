@@ -1,20 +1,23 @@
 /** Field accessors over decoded frames: what a compiled filter reads, built lazily from the field tree. */
-import { frameNodes } from '../dissect/frame.js';
+import { frameNodes, frameTable } from '../dissect/frame.js';
 import type { Frame } from '../dissect/frame.js';
 import type { Prefs } from '../dissect/prefs.js';
 import type { FieldNode } from '../fields/types.js';
 import { frameTree, walk } from '../inspect/tree.js';
 import type { CompiledFilter, FieldAccessor } from './compile.js';
+import type { FieldIndex } from './fields.js';
 
 /**
- * An accessor for one frame. The frame's own fields (`frame.*`) come without building the layers' trees;
- * the whole tree is built on the first request for anything else, once. `layer` numbers an occurrence by
- * the protocol layer it is in (1 for the first IPv4 layer, 2 for an inner one); `extent` gives where a
- * protocol occurrence's PDU ends (for `contains` on protocols).
+ * An accessor for one frame. The frame's own fields (`frame.*`) come without building the layers' trees,
+ * and so do protocols (`dns`, `!arp`) when `known` says the name is a protocol: their nodes are the ones the
+ * tree would have at its top, made from the layers. The whole tree is built on the first request for
+ * anything else, once. `layer` numbers an occurrence by the protocol layer it is in (1 for the first IPv4
+ * layer, 2 for an inner one); `extent` gives where a protocol occurrence's PDU ends (for `contains`).
  */
-export function frameAccessor(frame: Frame, prefs: Prefs): FieldAccessor {
+export function frameAccessor(frame: Frame, prefs: Prefs, known?: FieldIndex): FieldAccessor {
   let byName: Map<string, FieldNode[]> | undefined;
   let frameOnly: Map<string, FieldNode[]> | undefined;
+  let protoOnly: Map<string, FieldNode[]> | undefined;
   const layers = new WeakMap<FieldNode, number>();
   const extents = new WeakMap<FieldNode, number>();
 
@@ -28,6 +31,22 @@ export function frameAccessor(frame: Frame, prefs: Prefs): FieldAccessor {
   const buildFrameOnly = (): Map<string, FieldNode[]> => {
     const m = new Map<string, FieldNode[]>();
     for (const n of frameNodes(frame)) add(m, n);
+    return m;
+  };
+
+  /** The top of the tree without the fields: the frame node and one node per layer, as frameTree makes them. */
+  const buildProtocols = (): Map<string, FieldNode[]> => {
+    const m = new Map<string, FieldNode[]>();
+    const counts = new Map<string, number>();
+    const put = (n: FieldNode, end: number): void => {
+      const k = (counts.get(n.def.abbrev) ?? 0) + 1;
+      counts.set(n.def.abbrev, k);
+      layers.set(n, k);
+      extents.set(n, end);
+      add(m, n);
+    };
+    put({ def: frameTable.proto, start: 0, len: frame.data.length, value: null }, frame.data.length);
+    for (const l of frame.layers) put({ def: l.proto.table.proto, start: l.start, len: l.headerEnd - l.start, value: null }, l.end);
     return m;
   };
 
@@ -54,22 +73,20 @@ export function frameAccessor(frame: Frame, prefs: Prefs): FieldAccessor {
   const get = (abbrev: string): readonly FieldNode[] | undefined => {
     if (byName) return byName.get(abbrev);
     if (abbrev.startsWith('frame.')) return (frameOnly ??= buildFrameOnly()).get(abbrev);
+    if (known?.get(abbrev)?.type === 'PROTOCOL') return (protoOnly ??= buildProtocols()).get(abbrev);
     byName = build();
     return byName.get(abbrev);
   };
   return Object.assign(get, {
     data: frame.data,
-    layer: (n: FieldNode) => {
-      if (!byName) byName = build();
-      return layers.get(n) ?? 1;
-    },
+    layer: (n: FieldNode) => layers.get(n) ?? 1,
     extent: (n: FieldNode) => extents.get(n) ?? n.start + n.len,
   });
 }
 
 /** Does a decoded frame match a compiled filter? */
 export function matchFrame(filter: CompiledFilter, frame: Frame, prefs: Prefs): boolean {
-  return filter.ast === null || filter.match(frameAccessor(frame, prefs));
+  return filter.ast === null || filter.match(frameAccessor(frame, prefs, filter.index));
 }
 
 /** An accessor over a plain list of field nodes (tests, fast paths): occurrences by name, in list order. */

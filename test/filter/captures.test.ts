@@ -11,7 +11,7 @@ import type { CaptureRecord } from '../../src/capture/types.js';
 import { Dissector } from '../../src/dissect/dissect.js';
 import type { Frame } from '../../src/dissect/frame.js';
 import { compileFilter, fieldIndex, FilterError, frameAccessor, matchFrame, tokenize } from '../../src/filter/index.js';
-import type { CompiledFilter } from '../../src/filter/index.js';
+import type { CompiledFilter, FieldAccessor } from '../../src/filter/index.js';
 import { PROTOCOLS, registerDefaults } from '../../src/protocols/index.js';
 
 const DIR = new URL('../../fixtures/protocols/filter/', import.meta.url);
@@ -311,6 +311,27 @@ describe('real frames: beyond tshark 4.0', () => {
     const spy = Object.assign((n: string) => (asked.push(n), acc(n)), { data: acc.data });
     expect(g.match(spy)).toBe(true);
     expect(asked).toEqual(['frame.number']);
+  });
+});
+
+describe('protocol fast path', () => {
+  it('protocol occurrences made from the layers equal the top of the tree (place, layer number, extent)', () => {
+    const protocols = [...idx.values()].filter((d) => d.type === 'PROTOCOL').map((d) => d.abbrev);
+    let seen = 0;
+    for (const file of Object.keys(TSHARK)) {
+      const { frames, dissector } = load(file);
+      for (const fr of frames) {
+        const fast = frameAccessor(fr, dissector.prefs, idx);
+        const tree = frameAccessor(fr, dissector.prefs);
+        for (const p of protocols) {
+          const shape = (a: FieldAccessor) => (a(p) ?? []).map((n) => [n.def.abbrev, n.start, n.len, a.layer!(n), a.extent!(n)]);
+          const want = shape(tree);
+          expect(shape(fast)).toEqual(want);
+          seen += want.length;
+        }
+      }
+    }
+    expect(seen).toBeGreaterThan(500);
   });
 });
 

@@ -191,7 +191,7 @@ describe('slice ranges', () => {
     ['-3--1', { start: -3, end: -1 }],
   ])('[%s]', (text, want) => {
     const [r] = parseRanges(text, 10);
-    expect({ start: r!.start, length: r!.length, end: r!.end }).toEqual({ start: undefined, length: undefined, end: undefined, ...want });
+    expect({ start: r!.start, length: r!.length, end: r!.end }).toEqual({ length: undefined, end: undefined, ...want });
     expect(r!.pos).toBe(10);
   });
 
