@@ -53,6 +53,13 @@ const EXP_IDS: Readonly<Record<number, string>> = { 0xf989: 'Fast Open', 0xacc0:
 
 const SET: readonly [string, string] = ['Set', 'Not set'];
 
+/** Quick-Start rates (qs_rate_vals of tshark 4.0). */
+const QS_RATES: Readonly<Record<number, string>> = {
+  0: '0 bit/s', 1: '80 kbit/s', 2: '160 kbit/s', 3: '320 kbit/s', 4: '640 kbit/s', 5: '1.28 Mbit/s', 6: '2.56 Mbit/s',
+  7: '5.12 Mbit/s', 8: '10.24 Mbit/s', 9: '20.48 Mbit/s', 10: '40.96 Mbit/s', 11: '81.92 Mbit/s', 12: '163.84 Mbit/s',
+  13: '327.68 Mbit/s', 14: '655.36 Mbit/s', 15: '1.31072 Gbit/s',
+};
+
 export const tcpTable = defineFields(
   { abbrev: 'tcp', name: 'Transmission Control Protocol', desc: 'The reliable byte-stream transport: ordered, acknowledged and flow-controlled delivery between two ports' },
   {
@@ -109,6 +116,11 @@ export const tcpTable = defineFields(
     md5_digest: { abbrev: 'tcp.options.md5.digest', name: 'MD5 digest', type: 'BYTES', desc: 'RFC 2385 MD5 signature of the segment (BGP sessions)' },
     user_to_granularity: { abbrev: 'tcp.options.user_to_granularity', name: 'Granularity', type: 'BOOLEAN', bitmask: 0x8000, tfs: ['Minutes', 'Seconds'], desc: 'Unit of the user timeout (RFC 5482)' },
     user_to_val: { abbrev: 'tcp.options.user_to_val', name: 'User Timeout', type: 'UINT16', base: 'DEC', bitmask: 0x7fff, desc: 'How long the sender waits for acknowledgments before giving up the connection' },
+    qs_rate: { abbrev: 'tcp.options.qs.rate', name: 'QS Rate', type: 'UINT8', base: 'DEC', bitmask: 0x0f, strings: QS_RATES, desc: 'Quick-Start (RFC 4782): the rate requested or approved, as a power-of-two step from 80 kbit/s' },
+    qs_ttl_diff: { abbrev: 'tcp.options.qs.ttl_diff', name: 'QS Rate', type: 'UINT8', base: 'DEC', desc: 'Quick-Start: TTL difference the receiver reports back (tshark labels it QS Rate too)' },
+    ao_keyid: { abbrev: 'tcp.options.ao.keyid', name: 'AO KeyID', type: 'UINT8', base: 'DEC', desc: 'TCP Authentication Option (RFC 5925): the key the MAC was computed with' },
+    ao_rnextkeyid: { abbrev: 'tcp.options.ao.rnextkeyid', name: 'AO RNextKeyID', type: 'UINT8', base: 'DEC', desc: 'TCP-AO: the key the sender wants to receive next' },
+    ao_mac: { abbrev: 'tcp.options.ao.mac', name: 'AO MAC', type: 'BYTES', desc: 'TCP-AO: message authentication code of the segment' },
     acc_ecn_ee0b: { abbrev: 'tcp.options.acc_ecn.ee0b', name: 'Accurate ECN Echo ECT(0) Byte Counter', type: 'UINT24', base: 'DEC', desc: 'AccECN: bytes received marked ECT(0), modulo 2^24' },
     acc_ecn_eceb: { abbrev: 'tcp.options.acc_ecn.eceb', name: 'Accurate ECN Echo CE Byte Counter', type: 'UINT24', base: 'DEC', desc: 'AccECN: bytes received marked Congestion Experienced, modulo 2^24' },
     acc_ecn_ee1b: { abbrev: 'tcp.options.acc_ecn.ee1b', name: 'Accurate ECN Echo ECT(1) Byte Counter', type: 'UINT24', base: 'DEC', desc: 'AccECN: bytes received marked ECT(1), modulo 2^24' },
@@ -243,6 +255,11 @@ function parseOptions(b: Uint8Array, start: number, end: number, hdrEnd: number,
       v.options.push({ kind: 'nop' });
       i++;
       continue;
+    }
+    if (i + 1 >= end && i + 1 < hdrEnd) {
+      // the capture ends before the length byte
+      v.options.push({ kind: 'unknown', type: t, data: b.subarray(end, end), len: null, cut: true });
+      return;
     }
     if (i + 1 >= end) {
       problems.push(problem('tcp', 'truncated', i, end, `option ${t} has no length byte`, { field: 'tcp.option_len', limitedBy: 'tcp.hdr_len', severity: 'warning' }));
@@ -455,7 +472,7 @@ interface Rel {
 
 function relInfo(layer: Layer<TcpValue>, prefs: TreeContext['prefs']): Rel {
   const n = layer.notes?.tcp as TcpNotes | undefined;
-  const relative = !!n && prefs['tcp.analyze_sequence_numbers'] && prefs['tcp.relative_sequence_numbers'] && n.seqBase !== undefined;
+  const relative = !!n && prefs['tcp.analyze_sequence_numbers'] && prefs['tcp.relative_sequence_numbers'] && n.seqBase !== undefined && layer.value.seglen !== undefined;
   return { seqBase: relative ? n!.seqBase! : 0, ackBase: relative ? (n!.ackBase ?? 0) : 0, relative };
 }
 
@@ -475,8 +492,8 @@ function optionNodes(b: Uint8Array, start: number, v: TcpValue, rel: Rel): Field
       continue;
     }
     if (o.kind === 'unknown' && o.cut) {
-      const lenNode: FieldNode = { def: F.option_len, start: i + 1, len: 1, value: o.len ?? 0 };
-      nodes.push({ def: tcpTable.proto, start: i, len: size, value: null, text: `TCP Option - ${title}`, children: [kindNode, lenNode] });
+      const kids = o.len === null ? [kindNode] : [kindNode, { def: F.option_len, start: i + 1, len: 1, value: o.len ?? 0 } as FieldNode, ...(type === 29 ? aoNodes(o.data, i + 2, false) : [])];
+      nodes.push({ def: tcpTable.proto, start: i, len: size, value: null, text: `TCP Option - ${title}`, children: kids });
       i += size;
       continue;
     }
@@ -547,6 +564,10 @@ function optionNodes(b: Uint8Array, start: number, v: TcpValue, rel: Rel): Field
           break;
         }
         if (type === 19) children.push({ def: F.md5_digest, start: d, len: data.length, value: data });
+        else if (type === 27) {
+          children.push({ def: F.qs_rate, start: d, len: 1, value: data[0]! & 0x0f, bitmask: 0x0f });
+          children.push({ def: F.qs_ttl_diff, start: d + 1, len: 1, value: data[1]! });
+        } else if (type === 29) children.push(...aoNodes(data, d, true));
         else if (type === 28 && data.length >= 2) {
           const w = readUint(data, 0, 2);
           children.push({ def: F.user_to_granularity, start: d, len: 2, value: (w & 0x8000) !== 0, bitmask: 0x8000 });
@@ -584,6 +605,15 @@ function optionNodes(b: Uint8Array, start: number, v: TcpValue, rel: Rel): Field
   return nodes;
 }
 
+/** TCP-AO fields over the bytes present (tshark stops where the capture does). */
+function aoNodes(data: Uint8Array, d: number, whole: boolean): FieldNode[] {
+  const out: FieldNode[] = [];
+  if (data.length >= 1) out.push({ def: F.ao_keyid, start: d, len: 1, value: data[0]! });
+  if (data.length >= 2) out.push({ def: F.ao_rnextkeyid, start: d + 1, len: 1, value: data[1]! });
+  if (whole && data.length > 2) out.push({ def: F.ao_mac, start: d + 2, len: data.length - 2, value: data.subarray(2) });
+  return out;
+}
+
 function optionsLength(v: { options?: readonly TcpOption[]; padding?: Uint8Array | undefined }): number {
   let n = 0;
   for (const o of v.options ?? []) n += optionSize(o);
@@ -614,10 +644,13 @@ function optionInfo(v: TcpValue, rel: Rel): string {
         s += o.cookie.length ? ' TFO=C' : ' TFO=R';
         break;
       case 'unknown': {
+        // tshark's AO dissector appends "TCP AO" (no space) before it reads the key ids
+        if (o.type === 29 && (o.len === undefined || (o.cut && o.data.length >= 2))) s += 'TCP AO';
         if (o.len !== undefined) return s;
         const fixedLen = FIXED_LENGTH[o.type];
         if (fixedLen !== undefined && 2 + o.data.length !== fixedLen) break;
         if (o.type === 19) s += ' MD5';
+        else if (o.type === 27) s += ` QSresp=${QS_RATES[o.data[0]! & 0x0f]}`;
         else if (o.type === 28 && o.data.length >= 2) s += ` USER_TO=${readUint(o.data, 0, 2) & 0x7fff}`;
         else if ((o.type === 253 || o.type === 254) && o.data.length >= 2) {
           const exid = readUint(o.data, 0, 2);
@@ -729,9 +762,11 @@ function track(state: TrackState, layer: Layer<TcpValue>, frame: { readonly laye
     if ((v.flags & (TCP_FLAGS.FIN | TCP_FLAGS.ACK)) === (TCP_FLAGS.FIN | TCP_FLAGS.ACK)) conv.completeness |= COMPLETENESS.FIN;
     if (v.flags & TCP_FLAGS.RST) conv.completeness |= COMPLETENESS.RST;
   }
-  // base sequence numbers for relative numbering
-  if (fwd.baseSeq === undefined) fwd.baseSeq = syn ? v.seq : (v.seq - 1) >>> 0;
-  if (rev.baseSeq === undefined && ackf) rev.baseSeq = (v.ack - 1) >>> 0;
+  // base sequence numbers for relative numbering (tshark's analysis runs only when the segment length is known)
+  if (v.seglen !== undefined) {
+    if (fwd.baseSeq === undefined) fwd.baseSeq = syn ? v.seq : (v.seq - 1) >>> 0;
+    if (rev.baseSeq === undefined && ackf) rev.baseSeq = (v.ack - 1) >>> 0;
+  }
   // window scaling, from the SYN and SYN-ACK options
   if (syn) {
     const ws = v.options.find((o) => o.kind === 'wscale');
@@ -885,8 +920,9 @@ export const tcp = defineProtocol<TcpValue, TcpInput>({
       hdrEnd = end;
     }
     if (hl > 20) parseOptions(b, start + 20, hdrEnd, start + hl, v, ctx.problems);
-    // The checksum covers the whole segment: verify it when every byte was captured.
-    if (!fragmented && !ctx.inError && repEnd === end) {
+    // The checksum covers the whole segment: verify it when every byte was captured (inside an ICMP error tshark
+    // checks the bytes quoted, which usually makes it wrong).
+    if (!fragmented && repEnd === end) {
       const ph = enclosingPseudoSum(b, ctx.layers, 6, end - start);
       if (ph !== undefined) {
         const sum = onesSum(b, start, end, ph);
