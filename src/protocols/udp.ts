@@ -37,8 +37,15 @@ export function reportedEnd(b: Uint8Array, start: number, end: number, ctx: Deco
   if (outer.proto.name === 'ip' && typeof v.len === 'number' && typeof v.hdr_len === 'number' && v.len >= v.hdr_len && outer.start + v.len >= start) {
     return Math.max(end, Math.min(outer.start + v.len, wireEnd));
   }
-  if (outer.proto.name === 'ipv6' && typeof v.plen === 'number' && outer.start + 40 + v.plen >= start) {
-    return Math.max(end, v.plen === 0 ? wireEnd : Math.min(outer.start + 40 + v.plen, wireEnd));
+  if (outer.proto.name === 'ipv6' && typeof v.plen === 'number') {
+    let plen = v.plen;
+    if (plen === 0) {
+      // RFC 2675 jumbogram: the length is in the hop-by-hop Jumbo Payload option
+      plen = wireEnd - outer.start - 40;
+      const ext = Array.isArray(v.ext) ? (v.ext as { kind: string; options?: { kind: string; payloadLength?: number }[] }[]) : [];
+      for (const o of ext[0]?.kind === 'hopopts' ? (ext[0].options ?? []) : []) if (o.kind === 'jumbo' && typeof o.payloadLength === 'number') plen = o.payloadLength;
+    }
+    if (outer.start + 40 + plen >= start) return Math.max(end, Math.min(outer.start + 40 + plen, wireEnd));
   }
   return end;
 }
@@ -73,6 +80,11 @@ export interface UdpInput {
   checksum?: number;
   /** Bytes written after the header and before the payload (a datagram whose length field is below 8). */
   extra?: Uint8Array;
+}
+
+/** Bytes `encode(input, payload)` produces for a payload of `payloadLength` bytes. */
+export function udpEncodingLength(input: UdpInput, payloadLength: number): number {
+  return 8 + (input.extra?.length ?? 0) + payloadLength;
 }
 
 export const udp = defineProtocol<UdpValue, UdpInput>({
