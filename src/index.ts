@@ -6,6 +6,8 @@ export * from './core/problem.js';
 export * from './fields/types.js';
 export * from './fields/format.js';
 export { Dissector } from './dissect/dissect.js';
+export type { DissectorOptions } from './dissect/dissect.js';
+export { dissectCapture, dissectStream } from './dissect/api.js';
 export { Reassembler, DEFAULT_REASSEMBLY_LIMITS } from './dissect/reassembly.js';
 export { Registry } from './dissect/registry.js';
 export { DEFAULT_PREFS, applyPref } from './dissect/prefs.js';
