@@ -48,9 +48,16 @@ export interface Frame {
 /** `frame.protocols` as tshark writes it: `eth:ethertype:ip:udp:dns`. */
 export function protocolsPath(frame: Frame): string {
   let s = '';
+  let prev: Frame['layers'][number] | undefined;
   for (const l of frame.layers) {
-    s += s ? ':' + l.proto.name : l.proto.name;
-    if (l.via) s += ':' + l.via;
+    // Several PDUs of one protocol side by side (DNS messages in one TCP segment) are listed once, as tshark does;
+    // one nested in the other (IP in IP) is listed twice.
+    const sibling = prev !== undefined && prev.proto === l.proto && l.source === prev.source && l.start >= prev.end;
+    if (!sibling) {
+      s += s ? ':' + l.proto.name : l.proto.name;
+      if (l.via) s += ':' + l.via;
+    }
+    prev = l;
   }
   return s;
 }

@@ -58,6 +58,8 @@ export function applyFieldsOption(opts: FieldsOptions, spec: string): string | n
 /** One occurrence as -T fields prints it: a protocol-type item (`_ws.malformed`) prints its label. */
 function cellText(n: FieldNode): string {
   if (n.def.type === 'PROTOCOL') return n.text ?? n.def.name;
+  // a present FT_NONE item (dns.opt) prints as 1
+  if (n.def.type === 'NONE') return '1';
   return fieldText(n.def, n.value);
 }
 
