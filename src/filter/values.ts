@@ -4,7 +4,7 @@
  * bigint nanoseconds, IPv4 addresses uint32 numbers, IPv6 addresses, MACs, byte sequences and protocols bytes.
  */
 import { ipv4ToNumber, parseIPv4, parseIPv6, parseMAC } from '../core/addr.js';
-import type { FieldDef, FieldNode } from '../fields/types.js';
+import type { FieldNode } from '../fields/types.js';
 import type { ValueClass } from './fields.js';
 
 /** An address block literal (`10.0.0.0/8`, `2001:db8::/32`): equal to every address inside it. */
@@ -206,9 +206,3 @@ export function compare(cls: ValueClass, a: Val, b: Val): number {
       return bytesCmp(a as Uint8Array, b as Uint8Array);
   }
 }
-
-export function isFieldNode(x: unknown): x is FieldNode {
-  return typeof x === 'object' && x !== null && 'def' in x;
-}
-
-export type { FieldDef };
