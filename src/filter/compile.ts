@@ -125,8 +125,16 @@ const NO_DATA = new Uint8Array(0);
 export function compileFilter(text: string, fields: FieldIndex): CompiledFilter {
   const used = new Set<string>();
   if (text.trim() === '') return { text, ast: null, fields: used, index: fields, match: () => true };
-  const ast = parseFilter(text);
-  const pred = new Compiler(fields, used).expr(ast);
+  let ast: Expr;
+  let pred: Pred;
+  try {
+    ast = parseFilter(text);
+    pred = new Compiler(fields, used).expr(ast);
+  } catch (e) {
+    // a chain of tens of thousands of terms exhausts the stack: report it as a filter error
+    if (e instanceof RangeError) throw new FilterError('Filter is too long.');
+    throw e;
+  }
   return {
     text,
     ast,

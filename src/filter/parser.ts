@@ -36,6 +36,9 @@ export function parseRanges(text: string, base: number): RangeItem[] {
 
 const INT = /^[+-]?\d+$/;
 
+/** Deepest nesting a filter may have. */
+export const MAX_DEPTH = 256;
+
 function rangeNumber(s: string, pos: number): number {
   if (!INT.test(s)) throw new FilterError(`"${s}" is not a valid number.`, pos, Math.max(1, s.length));
   return Number(s);
@@ -69,6 +72,12 @@ function parseRangeItem(item: string, pos: number): RangeItem {
 class Parser {
   private readonly toks: Token[];
   private i = 0;
+  /** Nesting depth (parentheses, braces, not, unary minus, calls), bounded so that no input overflows the stack. */
+  private depth = 0;
+
+  private nest(t: Token): void {
+    if (++this.depth > MAX_DEPTH) throw new FilterError('Filter is nested too deeply.', t.pos, Math.max(1, t.len));
+  }
 
   constructor(private readonly src: string) {
     this.toks = tokenize(src);
@@ -131,7 +140,9 @@ class Parser {
     const t = this.peek();
     if (this.isWord(t, 'not') || this.isOp(t, '!')) {
       this.next();
+      this.nest(t);
       const expr = this.parseNot();
+      this.depth--;
       return { kind: 'not', opText: t.text, expr, pos: t.pos, len: expr.pos + expr.len - t.pos };
     }
     return this.parseRelation();
@@ -141,8 +152,10 @@ class Parser {
     const t = this.peek();
     if (this.isOp(t, '(')) {
       this.next();
+      this.nest(t);
       const e = this.parseOr();
       this.expectOp(')');
+      this.depth--;
       return e;
     }
     let quant: 'any' | 'all' | undefined;
@@ -224,7 +237,9 @@ class Parser {
     const t = this.peek();
     if (this.isOp(t, '-')) {
       this.next();
+      this.nest(t);
       const value = this.parseUnary();
+      this.depth--;
       return { kind: 'neg', value, pos: t.pos, len: value.pos + value.len - t.pos };
     }
     let v = this.parseAtom();
@@ -252,8 +267,10 @@ class Parser {
       }
       case 'op':
         if (t.text === '{') {
+          this.nest(t);
           const inner = this.parseArith();
           this.expectOp('}');
+          this.depth--;
           return inner;
         }
         if (t.text === '$') {
@@ -271,6 +288,7 @@ class Parser {
 
   private parseCall(name: Token): Operand {
     this.next(); // (
+    this.nest(name);
     const args: Operand[] = [];
     if (!this.isOp(this.peek(), ')')) {
       for (;;) {
@@ -280,6 +298,7 @@ class Parser {
         if (!this.isOp(t, ',')) throw this.unexpected(t);
       }
     } else this.next();
+    this.depth--;
     const close = this.toks[this.i - 1]!;
     return { kind: 'call', name: name.text, args, pos: name.pos, len: close.pos + 1 - name.pos };
   }

@@ -145,6 +145,11 @@ describe('errors of our own (no tshark 4.0 counterpart)', () => {
     expect(error(filter).message).toBe(message);
   });
 
+  it('a filter too long for the stack', () => {
+    const s = Array.from({ length: 200000 }, () => 'ip').join(' or ');
+    expect(error(s).message).toBe('Filter is too long.');
+  });
+
   it('a bad regular expression', () => {
     expect(error('frame.protocols matches "(("').message).toMatch(/^Regex compilation error: /);
   });

@@ -210,6 +210,22 @@ describe('slice ranges', () => {
   });
 });
 
+describe('limits', () => {
+  it('deep nesting is a FilterError, not a stack overflow', () => {
+    for (const s of ['('.repeat(5000) + 'a' + ')'.repeat(5000), '!'.repeat(5000) + 'a', 'a == ' + '-'.repeat(5000) + '1', 'a == ' + '{'.repeat(5000) + '1' + '}'.repeat(5000), 'len('.repeat(5000) + 'a' + ')'.repeat(5000)]) {
+      expect(() => parseFilter(s)).toThrow('Filter is nested too deeply.');
+    }
+  });
+  it('nesting within the limit parses', () => {
+    expect(shape('('.repeat(200) + 'a' + ')'.repeat(200))).toBe('a');
+    expect(shape('not '.repeat(100) + 'a').startsWith('not (not (')).toBe(true);
+  });
+  it('long flat chains parse', () => {
+    const s = Array.from({ length: 3000 }, (_, i) => `a == ${i}`).join(' or ');
+    expect(parseFilter(s).kind).toBe('logic');
+  });
+});
+
 describe('syntax errors', () => {
   it.each([
     ['ip.ttl == 64 )', '")" was unexpected in this context.', 13],
