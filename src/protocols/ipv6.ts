@@ -749,6 +749,13 @@ export const ipv6 = defineProtocol<IPv6Value, IPv6Input>({
       const fr = chain.ext.find((e) => e.kind === 'fragment');
       if (fr && fr.kind === 'fragment' && (fr.more || fr.offset !== 0)) next = [];
     }
+    // A fragment (not an atomic one) whose header ends the chain: the dissector reassembles the datagram
+    // (src/dissect/dissect.ts) and decodes the upper layers on the frame that completes it.
+    const last = chain.ext[chain.ext.length - 1];
+    if (last && last.kind === 'fragment' && (last.more || last.offset !== 0) && !ctx.inError) {
+      const fragment = { key: `ipv6 ${v.src} ${v.dst} ${last.ident}`, offset: last.offset * 8, more: last.more, next: [{ table: 'ip.proto', key: chain.upper }], pref: 'ipv6.defragment' as const };
+      return { value: v, headerEnd: chain.headerEnd, end: pduEnd, next, fragment, ...(via ? { via } : {}) };
+    }
     return { value: v, headerEnd: chain.headerEnd, end: pduEnd, next, ...(via ? { via } : {}) };
   },
   tree(layer, ctx) {
