@@ -131,6 +131,8 @@ export const tcpTable = defineFields(
     wscale_invalid: { abbrev: 'tcp.options.wscale.shift.invalid', name: 'Window scale shift exceeds 14', type: 'NONE', desc: 'RFC 7323 limits the shift count to 14' },
     bogus_header_length: { abbrev: 'tcp.bogus_header_length', name: 'Bogus TCP header length', type: 'NONE', desc: 'The data offset is below 5 words (20 bytes)' },
     short_segment: { abbrev: 'tcp.short_segment', name: 'Short segment', type: 'NONE', desc: 'The IP payload is shorter than the TCP header length' },
+    time_relative: { abbrev: 'tcp.time_relative', name: 'Time since first frame in this TCP stream', type: 'RELATIVE_TIME', unit: ' seconds', desc: 'Time since the first segment of this connection in the capture' },
+    time_delta: { abbrev: 'tcp.time_delta', name: 'Time since previous frame in this TCP stream', type: 'RELATIVE_TIME', unit: ' seconds', desc: 'Time since the previous segment of this connection (either direction)' },
     payload: { abbrev: 'tcp.payload', name: 'TCP payload', type: 'BYTES', desc: 'The data the segment carries' },
   },
 );
@@ -222,6 +224,9 @@ export interface TcpNotes {
   windowScale: number;
   /** Accurate ECN negotiated: the AE, CWR and ECE bits are the ACE counter. */
   ace: boolean;
+  /** tcp.time_relative and tcp.time_delta as seconds with 9 decimals (when the frame's time is known). */
+  timeRelative?: string;
+  timeDelta?: string;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -681,6 +686,9 @@ interface Flow {
 
 interface Conversation {
   stream: number;
+  /** Capture times of the first and the previous segment, in nanoseconds (bigint: exact). */
+  firstNs?: bigint;
+  prevNs?: bigint;
   /** Direction key of the side that sent the first segment. */
   first: string;
   flows: Record<string, Flow>;
@@ -721,6 +729,13 @@ function completenessText(c: number): string {
   return `${what} (${c})`;
 }
 
+/** Seconds with 9 decimals from nanoseconds (`0.069740000`), as tshark prints relative times. */
+function nsText(ns: bigint): string {
+  const neg = ns < 0n;
+  const a = neg ? -ns : ns;
+  return `${neg ? '-' : ''}${a / 1_000_000_000n}.${String(a % 1_000_000_000n).padStart(9, '0')}`;
+}
+
 function track(state: TrackState, layer: Layer<TcpValue>, frame: { readonly layers: readonly Layer[] }): Record<string, unknown> | undefined {
   const v = layer.value;
   if (v.flags === undefined || v.window === undefined) return undefined;
@@ -752,7 +767,16 @@ function track(state: TrackState, layer: Layer<TcpValue>, frame: { readonly laye
   const fwd = conv.flows[a]!;
   const rev = conv.flows[z]!;
   const shown = conv.completeness;
-  if (v.quoted) return { tcp: { stream: conv.stream, completeness: shown, windowScale: fwd.winScale, ace: false } satisfies TcpNotes };
+  // per-stream times (the Dissector hands its Frame, whose record has the capture time)
+  const rec = (frame as { record?: { tsSec?: number; tsNsec?: number } }).record;
+  let times: { timeRelative: string; timeDelta: string } | undefined;
+  if (rec && typeof rec.tsSec === 'number' && typeof rec.tsNsec === 'number') {
+    const now = BigInt(rec.tsSec) * 1_000_000_000n + BigInt(rec.tsNsec);
+    conv.firstNs ??= now;
+    times = { timeRelative: nsText(now - conv.firstNs), timeDelta: nsText(now - (conv.prevNs ?? now)) };
+    conv.prevNs = now;
+  }
+  if (v.quoted) return { tcp: { stream: conv.stream, completeness: shown, windowScale: fwd.winScale, ace: false, ...times } satisfies TcpNotes };
   // completeness, as tshark accumulates it
   if (isNew) {
     if (syn && !ackf) conv.completeness |= COMPLETENESS.SYN | ((v.seglen ?? 0) > 0 ? COMPLETENESS.DATA : 0);
@@ -785,6 +809,7 @@ function track(state: TrackState, layer: Layer<TcpValue>, frame: { readonly laye
     windowScale: fwd.winScale,
     ace: conv.aceA && !syn,
     ...(rev.baseSeq !== undefined ? { ackBase: rev.baseSeq } : {}),
+    ...times,
   };
   return { tcp: notes };
 }
@@ -1060,6 +1085,20 @@ export const tcp = defineProtocol<TcpValue, TcpInput>({
         value: b.subarray(s + 20, optEnd),
         text: `Options: (${hl - 20} bytes)${names.length ? ', ' + names.join(', ') : ''}`,
         children: optionNodes(b, s + 20, v, rel),
+      });
+    }
+    if (notes?.timeRelative !== undefined && notes.timeDelta !== undefined) {
+      out.push({
+        def: tcpTable.proto,
+        start: s,
+        len: 0,
+        value: null,
+        generated: true,
+        text: '[Timestamps]',
+        children: [
+          { def: F.time_relative, start: s, len: 0, value: notes.timeRelative, generated: true, text: `[${F.time_relative.name}: ${notes.timeRelative} seconds]` },
+          { def: F.time_delta, start: s, len: 0, value: notes.timeDelta, generated: true, text: `[${F.time_delta.name}: ${notes.timeDelta} seconds]` },
+        ],
       });
     }
     if (layer.end > layer.headerEnd) {

@@ -124,7 +124,7 @@ describe('TCP against tshark 4.0 (-T fields, fixtures)', () => {
 
 /**
  * The TCP sections of tshark -V lines (also those nested in an ICMP error), each without its indent, and without
- * the expert-info subtrees, per-stream timestamps and sequence analysis that wirelens does not produce.
+ * the expert-info subtrees and sequence analysis that wirelens does not produce.
  */
 function sections(lines: readonly string[], title: string): string[][] {
   const out: string[][] = [];
@@ -140,7 +140,7 @@ function sections(lines: readonly string[], title: string): string[][] {
       if (skip >= 0 && depth > skip) continue;
       skip = -1;
       const t = line.trim();
-      if (/^\[Expert Info \(/.test(t) || t === '[Timestamps]' || /^\[(SEQ\/ACK analysis|iRTT|Bytes in flight|Bytes sent since last PSH flag|This is an ACK to the segment in frame|The RTT to ACK the segment was)/.test(t)) {
+      if (/^\[Expert Info \(/.test(t) || /^\[(SEQ\/ACK analysis|iRTT|Bytes in flight|Bytes sent since last PSH flag|This is an ACK to the segment in frame|The RTT to ACK the segment was)/.test(t)) {
         skip = depth;
         continue;
       }
