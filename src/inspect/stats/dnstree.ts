@@ -15,8 +15,8 @@ import { StatsTree } from './statstree.js';
 import type { StatNode } from './statstree.js';
 import type { StatCollector, StatError, StatsContext } from './types.js';
 
-/** The protocols whose messages the DNS tap sees (they share the dns.* fields). */
-const DNS_PROTOCOLS: ReadonlySet<string> = new Set(['dns', 'mdns', 'llmnr']);
+/** The protocols whose messages tshark 4.0's DNS tap counts (not mDNS, not LLMNR, though they share the dns.* fields). */
+const DNS_PROTOCOLS: ReadonlySet<string> = new Set(['dns']);
 /** tshark's dns.retransmission_timer default, in seconds. */
 const RETRANSMISSION_TIMER = 5;
 /** Transport layers whose ends make the conversation a DNS transaction belongs to, with their fields. */
@@ -121,6 +121,9 @@ export class DnsTree implements StatCollector {
     if (!this.filter.matches(frame)) return;
     frame.layers.forEach((layer, i) => {
       if (!DNS_PROTOCOLS.has(layer.proto.name)) return;
+      // tshark queues the tap at the end of the message: a message whose decoding stopped on an error (an
+      // exception in tshark: malformed, or cut by the snapshot length) is not counted.
+      if (frame.problems.some((p) => p.severity === 'error' && p.layer === layer.proto.name && p.source === layer.source)) return;
       this.message(frame, i);
     });
   }
@@ -182,8 +185,9 @@ export class DnsTree implements StatCollector {
     n.qclass!.pivot(named(qclassNode, 'Unknown class (%d)', qclass));
     n.rcode!.pivot(valueName(this.ctx.fields.get('dns.flags.rcode'), 'Unknown rcode (%d)', rcode));
     n.opcode!.pivot(valueName(this.ctx.fields.get('dns.flags.opcode'), 'Unknown opcode (%d)', opcode));
-    const prefix = first(nodes, 'dns.length') ? 2 : 0;
-    n.size!.sample(Math.max(0, layer.end - layer.start - prefix));
+    // The message as the DNS dissector got it (over TCP, with its two-byte length; several messages in one
+    // segment are layers of their own, each ending at its header end).
+    n.size!.sample(layer.headerEnd - layer.start);
     if (!response) {
       n.qnameLen!.sample(num(last(nodes, 'dns.qry.name.len')));
       const labels = num(last(nodes, 'dns.count.labels'));

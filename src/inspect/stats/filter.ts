@@ -7,14 +7,17 @@ import type { StatError, StatsContext } from './types.js';
 export interface TapFilter {
   /** The filter as given (undefined: none). */
   readonly text: string | undefined;
+  /** The field and protocol names the filter reads. */
+  readonly fields: ReadonlySet<string>;
   matches(frame: Frame): boolean;
 }
 
-const ALL: TapFilter = { text: undefined, matches: () => true };
+const NONE: ReadonlySet<string> = new Set();
+const ALL: TapFilter = { text: undefined, fields: NONE, matches: () => true };
 
 /** Compile a statistic's filter; an empty or absent filter matches every frame. */
 export function tapFilter(text: string | undefined, ctx: StatsContext): TapFilter | StatError {
-  if (text === undefined || text === '') return text === '' ? { text: '', matches: () => true } : ALL;
+  if (text === undefined || text === '') return text === '' ? { text: '', fields: NONE, matches: () => true } : ALL;
   let compiled: CompiledFilter;
   try {
     compiled = compileFilter(text, ctx.fields);
@@ -22,7 +25,7 @@ export function tapFilter(text: string | undefined, ctx: StatsContext): TapFilte
     const msg = e instanceof FilterError ? e.format(text) : (e as Error).message;
     return { error: msg, badFilter: true };
   }
-  return { text, matches: (frame) => matchFrame(compiled, frame, ctx.prefs) };
+  return { text, fields: compiled.fields, matches: (frame) => matchFrame(compiled, frame, ctx.prefs) };
 }
 
 export function isStatError(x: unknown): x is StatError {

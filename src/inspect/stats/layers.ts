@@ -86,9 +86,13 @@ const SUBTREE_OWNERS: ReadonlySet<string> = new Set(['icmp', 'icmpv6']);
 const BACK_TO_TOP_AFTER = 'udp';
 const INSIDE_PREVIOUS: Readonly<Record<string, string>> = { ah: 'ipv6' };
 
+/** tshark's protocol node for the comments of a packet (pcapng opt_comment). */
+const PKT_COMMENT = 'pkt_comment';
+
 /** The filter names of the protocol nodes at the top of tshark's tree for a frame, after `frame` (io,phs). */
 export function topLevelProtocols(frame: Frame): string[] {
-  const out: string[] = [];
+  // A packet with comments: tshark's tree starts with its `pkt_comment` node, before the frame.
+  const out: string[] = frame.record.comments?.length ? [PKT_COMMENT] : [];
   let nested = false;
   let prevName = '';
   let prevTop = '';
