@@ -5,7 +5,7 @@ import { compileHeader } from '../fields/compile.js';
 import { defineFields } from '../fields/types.js';
 import type { FieldNode } from '../fields/types.js';
 import { defineProtocol, enclosingPseudoSum } from './types.js';
-import type { DecodeContext } from './types.js';
+import type { DecodeContext, Layer } from './types.js';
 
 export const udpTable = defineFields(
   { abbrev: 'udp', name: 'User Datagram Protocol', desc: 'The transport layer without connections: one datagram from a port on one host to a port on another' },
@@ -16,6 +16,9 @@ export const udpTable = defineFields(
     checksum: { abbrev: 'udp.checksum', name: 'Checksum', type: 'UINT16', base: 'HEX', offset: 6, width: 2, auto: 'checksum', desc: "One's-complement checksum over a pseudo-header (addresses, protocol, length), the header and the data; 0 = none (IPv4 only)" },
     checksum_calculated: { abbrev: 'udp.checksum_calculated', name: 'Calculated Checksum', type: 'UINT16', base: 'HEX', desc: 'The checksum the datagram should carry' },
     checksum_status: { abbrev: 'udp.checksum.status', name: 'Checksum Status', type: 'UINT8', base: 'NONE', strings: { 0: 'Bad', 1: 'Good', 2: 'Unverified', 3: 'Not present', 4: 'Illegal' }, desc: 'Whether the checksum is right' },
+    stream: { abbrev: 'udp.stream', name: 'Stream index', type: 'UINT32', base: 'DEC', desc: 'Which conversation (address and port pair) of the capture this datagram belongs to, numbered from 0' },
+    time_relative: { abbrev: 'udp.time_relative', name: 'Time since first frame', type: 'RELATIVE_TIME', unit: ' seconds', desc: 'Time since the first datagram of this conversation' },
+    time_delta: { abbrev: 'udp.time_delta', name: 'Time since previous frame', type: 'RELATIVE_TIME', unit: ' seconds', desc: 'Time since the previous datagram of this conversation' },
     port: { abbrev: 'udp.port', name: 'Source or Destination Port', type: 'UINT16', base: 'DEC', desc: 'Either port (for filters: udp.port == 53)' },
     payload: { abbrev: 'udp.payload', name: 'Payload', type: 'BYTES', desc: 'The data the datagram carries' },
   },
@@ -70,6 +73,68 @@ export interface UdpValue {
   extra?: Uint8Array;
   /** Length 0 over IPv6 (RFC 2675 jumbogram): the datagram's length as the IP layer gives it. */
   jumboLength?: number;
+}
+
+/** Conversation facts the stateful tracker attaches as `layer.notes.udp`. */
+export interface UdpNotes {
+  /** udp.stream */
+  stream: number;
+  /** udp.time_relative and udp.time_delta, seconds with 9 decimals. */
+  timeRelative?: string;
+  timeDelta?: string;
+}
+
+interface UdpTrackState {
+  next: number;
+  conversations: Map<string, { stream: number; firstNs?: bigint; prevNs?: bigint }>;
+}
+
+/** Conversations kept at most (oldest dropped first), so state stays bounded on long captures. */
+const MAX_CONVERSATIONS = 100_000;
+
+function nsText(ns: bigint): string {
+  const neg = ns < 0n;
+  const a = neg ? -ns : ns;
+  return `${neg ? '-' : ''}${a / 1_000_000_000n}.${String(a % 1_000_000_000n).padStart(9, '0')}`;
+}
+
+function trackUdp(state: UdpTrackState, layer: Layer<UdpValue>, frame: { readonly layers: readonly Layer[] }): Record<string, unknown> | undefined {
+  const v = layer.value;
+  if (v.srcport === undefined || v.dstport === undefined || v.bogusLength === 'short' || v.length === undefined) return undefined;
+  const i = frame.layers.indexOf(layer);
+  let src: string | undefined;
+  let dst: string | undefined;
+  for (let j = (i < 0 ? frame.layers.length : i) - 1; j >= 0; j--) {
+    const l = frame.layers[j]!;
+    if (l.proto.name === 'ip' || l.proto.name === 'ipv6') {
+      const a = l.value as { src?: unknown; dst?: unknown };
+      if (typeof a.src === 'string' && typeof a.dst === 'string') {
+        src = a.src;
+        dst = a.dst;
+      }
+      break;
+    }
+  }
+  if (src === undefined || dst === undefined) return undefined;
+  const x = `${src}|${v.srcport}`;
+  const y = `${dst}|${v.dstport}`;
+  const key = x < y ? `${x}>${y}` : `${y}>${x}`;
+  let conv = state.conversations.get(key);
+  if (!conv) {
+    conv = { stream: state.next++ };
+    state.conversations.set(key, conv);
+    if (state.conversations.size > MAX_CONVERSATIONS) state.conversations.delete(state.conversations.keys().next().value!);
+  }
+  const notes: UdpNotes = { stream: conv.stream };
+  const rec = (frame as { record?: { tsSec?: number; tsNsec?: number } }).record;
+  if (rec && typeof rec.tsSec === 'number' && typeof rec.tsNsec === 'number') {
+    const now = BigInt(rec.tsSec) * 1_000_000_000n + BigInt(rec.tsNsec);
+    conv.firstNs ??= now;
+    notes.timeRelative = nsText(now - conv.firstNs);
+    notes.timeDelta = nsText(now - (conv.prevNs ?? now));
+    conv.prevNs = now;
+  }
+  return { udp: notes };
 }
 
 export interface UdpInput {
@@ -172,6 +237,24 @@ export const udp = defineProtocol<UdpValue, UdpInput>({
         if (status >= 3) kids.push(statusNode);
         out.push({ ...n, text, ...(kids.length ? { children: kids } : {}) });
         if (status < 3) out.push(statusNode);
+        const notes = layer.notes?.udp as UdpNotes | undefined;
+        if (notes) {
+          out.push({ def: F.stream, start: layer.start, len: 0, value: notes.stream, generated: true });
+          if (notes.timeRelative !== undefined && notes.timeDelta !== undefined) {
+            out.push({
+              def: udpTable.proto,
+              start: layer.start,
+              len: 0,
+              value: null,
+              generated: true,
+              text: '[Timestamps]',
+              children: [
+                { def: F.time_relative, start: layer.start, len: 0, value: notes.timeRelative, generated: true, text: `[${F.time_relative.name}: ${notes.timeRelative} seconds]` },
+                { def: F.time_delta, start: layer.start, len: 0, value: notes.timeDelta, generated: true, text: `[${F.time_delta.name}: ${notes.timeDelta} seconds]` },
+              ],
+            });
+          }
+        }
         continue;
       }
       out.push(n);
@@ -223,6 +306,12 @@ export const udp = defineProtocol<UdpValue, UdpInput>({
     out[6] = cks >> 8;
     out[7] = cks & 0xff;
     return out;
+  },
+  stateful: {
+    create(): UdpTrackState {
+      return { next: 0, conversations: new Map() };
+    },
+    track: trackUdp,
   },
   toInput(layer) {
     const v = layer.value;

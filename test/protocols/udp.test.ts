@@ -107,8 +107,8 @@ function sections(lines: readonly string[], title: string): string[][] {
       if (skip >= 0 && depth > skip) continue;
       skip = -1;
       const t = line.trim();
-      // expert subtrees, and the per-conversation stream index and timestamps (udp.stream) wirelens does not track
-      if (/^\[Expert Info \(/.test(t) || t === '[Timestamps]' || /^\[Stream index: /.test(t)) {
+      // expert subtrees (wirelens reports problems outside the tree)
+      if (/^\[Expert Info \(/.test(t)) {
         skip = depth;
         continue;
       }
