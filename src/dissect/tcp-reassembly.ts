@@ -96,6 +96,8 @@ function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {
 export class StreamReassembler {
   private readonly pending = new Map<string, Pending>();
   private held = 0;
+  /** Per direction, the sequence number after the last reassembled PDU (to recognise retransmissions). */
+  private readonly done = new Map<string, number>();
 
   constructor(readonly limits: StreamLimits = DEFAULT_STREAM_LIMITS) {}
 
@@ -112,6 +114,7 @@ export class StreamReassembler {
   /** Forget what waits in one direction (a SYN or RST starts it again). */
   reset(key: string): void {
     this.drop(key);
+    this.done.delete(key);
   }
 
   /**
@@ -124,6 +127,11 @@ export class StreamReassembler {
     this.currentLength = pduLength;
     const len = payload.length;
     const p = this.pending.get(key);
+    const doneEnd = this.done.get(key);
+    if (!p && doneEnd !== undefined && seqDiff((seq + len) >>> 0, doneEnd) <= 0) {
+      // A retransmission of bytes already reassembled: not decoded again (tshark: [TCP Retransmission]).
+      return { head: len, bodyEnd: len, waiting: false, dropped };
+    }
     if (!p) return this.scan(key, seq, payload, 0, pduLength, frame, tsSec, dropped, undefined);
     if (p.need !== undefined && seqDiff(seq, p.startSeq) >= p.need) {
       // Past the end of the waiting PDU (its missing bytes were not captured): a fresh start, as tshark does.
@@ -259,6 +267,9 @@ export class StreamReassembler {
   }
 
   private finish(key: string, p: Pending): NonNullable<SegmentPlan['completed']> {
+    this.done.delete(key);
+    this.done.set(key, (p.startSeq + (p.need ?? p.have)) >>> 0);
+    if (this.done.size > this.limits.maxStreams) this.done.delete(this.done.keys().next().value!);
     const data = concat(p.chunks, p.need ?? p.have);
     const parts = p.parts;
     const early = p.early;
