@@ -183,7 +183,15 @@ function decodeChain(
       decodeData(chain, data, start, end, source);
       break;
     }
+    const before = chain.problems.length;
     const r = cur.decode(data, start, end, ctx);
+    // A datagram quoted by an ICMP error is cut short on purpose: running out of bytes there is a note, not damage.
+    if (ctx.inError) {
+      for (let i = before; i < chain.problems.length; i++) {
+        const p = chain.problems[i]!;
+        if (p.code === 'truncated' && p.severity === 'error') chain.problems[i] = { ...p, severity: 'note' };
+      }
+    }
     const headerEnd = Math.min(Math.max(r.headerEnd, start), end);
     const pduEnd = Math.min(Math.max(r.end, headerEnd), end);
     layers.push({ proto: cur, start, headerEnd, end: pduEnd, value: r.value, bytes: data, ...(r.via ? { via: r.via } : {}), ...(source !== undefined ? { source } : {}) });
@@ -286,8 +294,13 @@ function decodeStream(
   // The layers over the frame's own bytes must cover the payload for re-encoding: bytes that completed an earlier
   // PDU, when more follow them, are a data layer around the rest; bytes that only wait are a data layer.
   if (bodyEnd > head) {
-    if (head > start) pushData(chain, data, start, head, end, source);
+    // Decoded first (the PDUs see the stream layer as their outer one), the data layer then put before them.
+    const at = layers.length;
     decodeChain(chain, proto, data, head, bodyEnd, false, source);
+    if (head > start) {
+      pushData(chain, data, start, head, end, source);
+      layers.splice(at, 0, layers.pop()!);
+    }
   } else if (head > start && head < end) {
     pushData(chain, data, start, head, end, source);
   } else if (!plan.completed) {
