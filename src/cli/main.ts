@@ -164,8 +164,10 @@ export async function main(argv: string[]): Promise<number> {
     }
   }
   const stats: StatCollector[] = [];
+  const statsCtx = statsContext(prefs);
+  if (filter) for (const f of filter.fields) statsCtx.primed.add(f);
   for (const spec of opts.stat) {
-    const s = createStat(spec, statsContext(prefs));
+    const s = createStat(spec, statsCtx);
     if (isStatError(s)) {
       process.stderr.write(`wirelens: -z ${spec}: ${s.error}\n`);
       return s.badFilter ? EXIT.badFilter : EXIT.usage;

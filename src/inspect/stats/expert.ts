@@ -22,6 +22,7 @@ import type { StatCollector, StatError, StatsContext } from './types.js';
 /** tshark's severities, most severe last (its enum order). */
 const LEVELS = ['comment', 'chat', 'note', 'warn', 'error'] as const;
 type Level = (typeof LEVELS)[number];
+const LEVEL_KEY = 'expert:lowest';
 const TITLES: Readonly<Record<Level, string>> = { error: 'Errors', warn: 'Warns', note: 'Notes', chat: 'Chats', comment: 'Comments' };
 
 interface Item {
@@ -37,10 +38,14 @@ export class ExpertInfo implements StatCollector {
 
   constructor(
     readonly spec: string,
-    private readonly lowest: Level,
     private readonly filter: TapFilter,
     private readonly ctx: StatsContext,
   ) {}
+
+  /** tshark keeps one lowest level per process: the last `expert,LEVEL` given applies to every expert statistic. */
+  private get lowest(): Level {
+    return (this.ctx.shared.get(LEVEL_KEY) as Level | undefined) ?? 'comment';
+  }
 
   private shortName(layer: string): string {
     if (layer === 'frame') return 'Frame';
@@ -99,7 +104,6 @@ export function expertStat(spec: string, ctx: StatsContext): ExpertInfo | StatEr
   if (!spec.startsWith('expert')) return undefined;
   let args = spec.slice('expert'.length);
   if (args !== '' && !args.startsWith(',')) return undefined;
-  let lowest: Level = 'comment';
   for (const [word, level] of [
     [',error', 'error'],
     [',warn', 'warn'],
@@ -108,12 +112,12 @@ export function expertStat(spec: string, ctx: StatsContext): ExpertInfo | StatEr
     [',comment', 'comment'],
   ] as const) {
     if (args.slice(0, word.length).toLowerCase() === word) {
-      lowest = level;
+      ctx.shared.set(LEVEL_KEY, level);
       args = args.slice(word.length);
       break;
     }
   }
   const f = tapFilter(args.startsWith(',') ? args.slice(1) : undefined, ctx);
   if (isStatError(f)) return f;
-  return new ExpertInfo(spec, lowest, f, ctx);
+  return new ExpertInfo(spec, f, ctx);
 }

@@ -25,6 +25,7 @@ export function tapFilter(text: string | undefined, ctx: StatsContext): TapFilte
     const msg = e instanceof FilterError ? e.format(text) : (e as Error).message;
     return { error: msg, badFilter: true };
   }
+  for (const f of compiled.fields) ctx.primed.add(f);
   return { text, fields: compiled.fields, matches: (frame) => matchFrame(compiled, frame, ctx.prefs) };
 }
 

@@ -40,7 +40,7 @@ export const STAT_NAMES: readonly string[] = [
 ];
 
 export function statsContext(prefs: Prefs, protocols: readonly Protocol<any, any>[] = PROTOCOLS): StatsContext {
-  return { prefs, protocols, fields: fieldIndex(protocols) };
+  return { prefs, protocols, fields: fieldIndex(protocols), primed: new Set(), shared: new Map() };
 }
 
 /** A collector for one `-z` argument, or why it cannot be made. */

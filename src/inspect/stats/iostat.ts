@@ -90,8 +90,6 @@ export class IoStat implements StatCollector {
   private elapsedSec = 0;
   private elapsedNsec = 0;
   private lastRelUs = 0;
-  /** The names the column filters read. */
-  private readonly primed = new Set<string>();
 
   constructor(
     readonly spec: string,
@@ -100,9 +98,7 @@ export class IoStat implements StatCollector {
     private readonly invlPrec: number,
     private readonly columns: Column[],
     private readonly ctx: StatsContext,
-  ) {
-    for (const c of columns) for (const f of c.filter.fields) this.primed.add(f);
-  }
+  ) {}
 
   add(frame: Frame): void {
     if (frame.relSec > this.elapsedSec || (frame.relSec === this.elapsedSec && frame.relNsec > this.elapsedNsec)) {
@@ -129,9 +125,9 @@ export class IoStat implements StatCollector {
           cell.counter += frame.record.origLen;
           break;
         default: {
-          // tshark keeps in its tree only the fields some filter mentions: a field no column filter reads
-          // has no values (COUNT(ip.ttl)ip counts nothing; COUNT(ip.ttl)ip.ttl does).
-          if (!this.primed.has(col.field!.abbrev)) break;
+          // tshark keeps in its tree only the fields some filter of the run mentions: a field no filter reads
+          // has no values (COUNT(ip.ttl)ip alone counts nothing; COUNT(ip.ttl)ip.ttl does).
+          if (!this.ctx.primed.has(col.field!.abbrev)) break;
           access ??= frameAccessor(frame, this.ctx.prefs);
           const nodes = access(col.field!.abbrev) ?? [];
           const values: number[] = [];

@@ -29,7 +29,8 @@ export const VALUE_TABLES: readonly ValueTableDef[] = [
 const RULE = '='.repeat(101);
 
 export class ValueTable implements StatCollector {
-  private readonly counts = new Map<number, number>();
+  /** tshark keeps one table per statistic kind: several `dhcp,stat` share (and all add to) the same counts. */
+  private readonly counts: Map<number, number>;
   private readonly rows: [number, string][];
 
   constructor(
@@ -42,14 +43,23 @@ export class ValueTable implements StatCollector {
     this.rows = Object.entries(field.strings ?? {})
       .map(([k, v]) => [Number(k), v] as [number, string])
       .sort((a, b) => a[0] - b[0]);
-    for (const [k] of this.rows) this.counts.set(k, 0);
+    const key = `table:${def.name}`;
+    let counts = ctx.shared.get(key) as Map<number, number> | undefined;
+    if (!counts) {
+      counts = new Map();
+      for (const [k] of this.rows) counts.set(k, 0);
+      ctx.shared.set(key, counts);
+    }
+    this.counts = counts;
   }
 
   add(frame: Frame): void {
     if (!this.filter.matches(frame)) return;
     for (const i of tappedLayers(frame)) {
-      if (frame.layers[i]!.proto.name !== this.def.proto) continue;
-      const found = nodesNamed(layerNodes(frame, i, this.ctx.prefs), this.field.abbrev);
+      const layer = frame.layers[i]!;
+      if (layer.proto.name !== this.def.proto) continue;
+      // A value tshark could read: an option too short for its value (no bytes) does not set the type.
+      const found = nodesNamed(layerNodes(frame, i, this.ctx.prefs), this.field.abbrev).filter((n) => n.len > 0);
       const last = found[found.length - 1];
       if (!last || typeof last.value !== 'number') continue;
       const c = this.counts.get(last.value);

@@ -11,6 +11,13 @@ export interface StatsContext {
   readonly protocols: readonly Protocol<any, any>[];
   /** Every filter name, for the statistics' display filters and field arguments. */
   readonly fields: FieldIndex;
+  /**
+   * Names some filter of the run mentions (every statistic's filter, and -Y): tshark keeps only those fields
+   * in the trees its taps see, so a calculation on a field no filter mentions finds nothing.
+   */
+  readonly primed: Set<string>;
+  /** State tshark keeps once per process rather than per statistic (shared tables, the expert level). */
+  readonly shared: Map<string, unknown>;
 }
 
 /**
