@@ -23,7 +23,16 @@ import type { StatCollector, StatError, StatsContext } from './types.js';
 const LEVELS = ['comment', 'chat', 'note', 'warn', 'error'] as const;
 type Level = (typeof LEVELS)[number];
 const LEVEL_KEY = 'expert:lowest';
+/**
+ * The severity tshark registers for a bad checksum, by protocol (its ei_*_checksum_bad entries): an error for
+ * IPv4, UDP and TCP, a warning for ICMP and ICMPv6. Other protocols keep the problem's own severity.
+ */
+const CHECKSUM_LEVEL: Readonly<Record<string, Level>> = { ip: 'error', udp: 'error', tcp: 'error', icmp: 'warn', icmpv6: 'warn' };
 const TITLES: Readonly<Record<Level, string>> = { error: 'Errors', warn: 'Warns', note: 'Notes', chat: 'Chats', comment: 'Comments' };
+
+function levelOf(severity: 'error' | 'warning' | 'note' | 'chat'): Level {
+  return severity === 'warning' ? 'warn' : severity;
+}
 
 interface Item {
   readonly group: string;
@@ -73,11 +82,11 @@ export class ExpertInfo implements StatCollector {
     for (const p of frame.problems) {
       if (p.code === 'bad-checksum') {
         const should = typeof p.expected === 'number' ? ` [should be 0x${p.expected.toString(16).padStart(4, '0')}]` : '';
-        this.bump(p.severity === 'error' ? 'error' : p.severity === 'warning' ? 'warn' : p.severity, 'Checksum', this.shortName(p.layer), `Bad checksum${should}`);
+        this.bump(CHECKSUM_LEVEL[p.layer] ?? levelOf(p.severity), 'Checksum', this.shortName(p.layer), `Bad checksum${should}`);
       } else if (p.severity === 'error') {
         if (!isShortProblem(frame, p)) malformed = true;
       } else if (p.code !== 'reassembly-limit') {
-        this.bump(p.severity === 'warning' ? 'warn' : p.severity, 'Protocol', this.shortName(p.layer), p.message);
+        this.bump(levelOf(p.severity), 'Protocol', this.shortName(p.layer), p.message);
       }
     }
     if (malformed) {
