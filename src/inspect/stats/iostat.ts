@@ -218,7 +218,10 @@ export class IoStat implements StatCollector {
     const durPrec = invlPrec === 0 ? 6 : invlPrec;
     const durW = magnitude(this.elapsedSec, 5) + (invlPrec === 0 ? 0 : invlPrec + 1);
     const boxed = (s: string): string => s + padStart('|', borderlen - s.length);
-    out.push(boxed(`| Duration: ${padStart(nsTimeText(this.elapsedSec, this.elapsedNsec, durPrec), durW)} secs`));
+    let durText = nsTimeText(this.elapsedSec, this.elapsedNsec, durPrec);
+    // tshark 4.0 prints the microseconds of a whole-second table with %6u: space-padded, not zero-padded.
+    if (invlPrec === 0) durText = durText.replace(/\.(0*)(\d*)$/, (_, zeros: string, rest: string) => '.' + ' '.repeat(rest === '' ? zeros.length - 1 : zeros.length) + (rest === '' ? '0' : rest));
+    out.push(boxed(`| Duration: ${padStart(durText, durW)} secs`));
     out.push(boxed(`| Interval: ${padStart(timeText(interval, invlPrec), durW)} secs`));
     out.push(`|${' '.repeat(borderlen - 2)}|`);
     this.columns.forEach((c, j) => {
