@@ -17,6 +17,8 @@ import type { StatCollector, StatError, StatsContext } from './types.js';
 
 /** The protocols whose messages tshark 4.0's DNS tap counts (not mDNS, not LLMNR, though they share the dns.* fields). */
 const DNS_PROTOCOLS: ReadonlySet<string> = new Set(['dns']);
+/** Open transactions kept at most (the oldest are forgotten first): bounds memory on endless captures. */
+const MAX_TRANSACTIONS = 1 << 18;
 /** tshark's dns.retransmission_timer default, in seconds. */
 const RETRANSMISSION_TIMER = 5;
 /** Transport layers whose ends make the conversation a DNS transaction belongs to, with their fields. */
@@ -157,7 +159,11 @@ export class DnsTree implements StatCollector {
         if (delta < RETRANSMISSION_TIMER) retransmission = true;
         else fresh = true;
       }
-      if (fresh) this.transactions.set(key, { reqFrame: frame.number, repFrame: 0, reqSec: abs.tsSec, reqNsec: abs.tsNsec });
+      if (fresh) {
+        this.transactions.delete(key);
+        this.transactions.set(key, { reqFrame: frame.number, repFrame: 0, reqSec: abs.tsSec, reqNsec: abs.tsNsec });
+        if (this.transactions.size > MAX_TRANSACTIONS) this.transactions.delete(this.transactions.keys().next().value!);
+      }
     } else {
       let repeated = false;
       if (t) {
