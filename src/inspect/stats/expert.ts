@@ -8,9 +8,12 @@
  * - a bad checksum: `Checksum` group, the problem's severity, `Bad checksum [should be 0x....]`;
  * - a frame whose decoding stopped on an error that the snapshot length does not explain (tshark's exception):
  *   one `Malformed` error, `Malformed Packet (Exception occurred)`, for the protocol of the last layer;
- * - other warnings and notes: `Protocol` group, the problem's message;
  * - a packet comment: a `Comment` of the `Frame` protocol.
- * Frames cut by the snapshot length give no item (tshark shows them only in the tree).
+ * Frames cut by the snapshot length give no item (tshark shows them only in the tree). wirelens's other warnings
+ * (a forward compression pointer, trailing bytes...) have no tshark counterpart and are left out.
+ *
+ * The protocol column is tshark's registered short name, which for a few protocols is not the Protocol column's
+ * text (`DHCP/BOOTP` for DHCP, `ARP/RARP` for ARP).
  */
 import type { Frame } from '../../dissect/frame.js';
 import { isShortProblem } from '../expert.js';
@@ -23,6 +26,11 @@ import type { StatCollector, StatError, StatsContext } from './types.js';
 const LEVELS = ['comment', 'chat', 'note', 'warn', 'error'] as const;
 type Level = (typeof LEVELS)[number];
 const LEVEL_KEY = 'expert:lowest';
+/**
+ * tshark's registered short names where they differ from the Protocol column text the protocol declares
+ * (`tshark -G protocols`). (They belong with the protocols' declarations; kept here until those carry them.)
+ */
+const REGISTERED_SHORT_NAMES: Readonly<Record<string, string>> = { dhcp: 'DHCP/BOOTP', arp: 'ARP/RARP', mdns: 'mDNS', null: 'Null', data: 'Data' };
 /**
  * The severity tshark registers for a bad checksum, by protocol (its ei_*_checksum_bad entries): an error for
  * IPv4, UDP and TCP, a warning for ICMP and ICMPv6. Other protocols keep the problem's own severity.
@@ -58,6 +66,8 @@ export class ExpertInfo implements StatCollector {
 
   private shortName(layer: string): string {
     if (layer === 'frame') return 'Frame';
+    const registered = REGISTERED_SHORT_NAMES[layer];
+    if (registered) return registered;
     const p = this.ctx.protocols.find((x) => x.name === layer || x.table.proto.abbrev === layer);
     return p ? (p.shortName ?? p.name.toUpperCase()) : layer.toUpperCase();
   }
@@ -85,13 +95,11 @@ export class ExpertInfo implements StatCollector {
         this.bump(CHECKSUM_LEVEL[p.layer] ?? levelOf(p.severity), 'Checksum', this.shortName(p.layer), `Bad checksum${should}`);
       } else if (p.severity === 'error') {
         if (!isShortProblem(frame, p)) malformed = true;
-      } else if (p.code !== 'reassembly-limit') {
-        this.bump(levelOf(p.severity), 'Protocol', this.shortName(p.layer), p.message);
       }
     }
     if (malformed) {
       const last = frame.layers[frame.layers.length - 1];
-      this.bump('error', 'Malformed', last ? (last.proto.shortName ?? last.proto.name.toUpperCase()) : 'Frame', 'Malformed Packet (Exception occurred)');
+      this.bump('error', 'Malformed', last ? this.shortName(last.proto.name) : 'Frame', 'Malformed Packet (Exception occurred)');
     }
   }
 
