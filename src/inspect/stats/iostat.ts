@@ -32,6 +32,8 @@ interface Column {
   readonly field?: FieldDef;
   readonly filter: TapFilter;
   readonly cells: Map<number, Cell>;
+  /** A relative-time field: values are nanoseconds, shown as seconds with 6 decimals. */
+  readonly time: boolean;
   /** The interval of the last cell a frame went to (tshark never goes back to an earlier one). */
   last: number;
   maxFrames: number;
@@ -70,6 +72,21 @@ function printCenter(label: string, lenval: number, numpad: number): string {
 function timeText(us: number, prec: number): string {
   if (prec === 0) return String(Math.floor(us / 1e6));
   return `${Math.floor(us / 1e6)}.${String(Math.floor((us % 1e6) / 10 ** (6 - prec))).padStart(prec, '0')}`;
+}
+
+/** A relative time value (`0.032002000` seconds, as the tree carries it) in nanoseconds. */
+function nanoseconds(v: unknown): number | undefined {
+  if (typeof v === 'number') return Math.round(v * 1e9);
+  if (typeof v !== 'string') return undefined;
+  const m = /^(-?)(\d+)(?:\.(\d{1,9}))?/.exec(v);
+  if (!m) return undefined;
+  const ns = Number(m[2]) * 1e9 + Number((m[3] ?? '').padEnd(9, '0'));
+  return m[1] ? -ns : ns;
+}
+
+/** Microseconds as tshark's `%Nu.%06u`. */
+function usText(us: number, secWidth: number): string {
+  return `${padStart(Math.floor(us / 1e6), secWidth)}.${String(us % 1e6).padStart(6, '0')}`;
 }
 
 /** nstime rounded to `prec` decimals (half up), as text. */
@@ -133,7 +150,10 @@ export class IoStat implements StatCollector {
           const values: number[] = [];
           for (const n of nodes) {
             const v = n.value;
-            if (typeof v === 'number') values.push(v);
+            if (col.time) {
+              const ns = nanoseconds(v);
+              if (ns !== undefined) values.push(ns);
+            } else if (typeof v === 'number') values.push(v);
             else if (typeof v === 'bigint') values.push(Number(v));
             else if (typeof v === 'boolean') values.push(v ? 1 : 0);
           }
@@ -153,7 +173,10 @@ export class IoStat implements StatCollector {
         col.maxFrames = Math.max(col.maxFrames, cell.frames);
         if (col.calc === 'FRAMES BYTES') col.maxVal = Math.max(col.maxVal, cell.counter);
       } else if (col.calc === 'AVG') {
-        if (cell.num) col.maxVal = Math.max(col.maxVal, Math.floor(cell.counter / cell.num));
+        if (cell.num) {
+          const avg = Math.floor(cell.counter / cell.num);
+          col.maxVal = Math.max(col.maxVal, col.time ? Math.floor((avg + 5e8) / 1e9) : avg);
+        }
       } else col.maxVal = Math.max(col.maxVal, cell.counter);
     }
   }
@@ -198,6 +221,12 @@ export class IoStat implements StatCollector {
       }
       if (c.calc === 'BYTES' || c.calc === 'COUNT') {
         const val = Math.max(5, magnitude(c.maxVal, 15));
+        return { fr: 0, val, w: val + 3 };
+      }
+      if (c.time) {
+        // Seconds with six decimals: the magnitude of the whole seconds, plus `.dddddd`.
+        const secs = c.calc === 'AVG' ? c.maxVal : Math.floor((c.maxVal + 5e8) / 1e9);
+        const val = magnitude(secs, 15) + 7;
         return { fr: 0, val, w: val + 3 };
       }
       const val = Math.max(namelen, magnitude(c.maxVal, 15));
@@ -288,10 +317,12 @@ export class IoStat implements StatCollector {
             row += ` ${padStart(frames, w.fr)} | ${padStart(counter, w.val)} |`;
             break;
           case 'AVG':
-            row += ` ${padStart(cell ? Math.floor(counter / (cell.num || 1)) : 0, w.val)} |`;
+            if (c.time) row += ` ${usText(cell ? Math.floor((Math.floor(counter / (cell.num || 1)) + 500) / 1000) : 0, w.val - 7)} |`;
+            else row += ` ${padStart(cell ? Math.floor(counter / (cell.num || 1)) : 0, w.val)} |`;
             break;
           default:
-            row += ` ${padStart(counter, w.val)} |`;
+            if (c.time && c.calc !== 'COUNT') row += ` ${usText(Math.floor((counter + 500) / 1000), w.val - 7)} |`;
+            else row += ` ${padStart(counter, w.val)} |`;
         }
       });
       out.push(row + filler);
@@ -348,13 +379,13 @@ export function ioStat(spec: string, ctx: StatsContext): IoStat | StatError {
           field = ctx.fields.get(name);
           if (!field) return { error: `There is no field named '${name}'.` };
           const cls = valueClass(field.type);
-          if (fn !== 'COUNT' && cls !== 'int') return { error: `${name} doesn't have integral values, so ${fn}(*) calculations are not supported on it.` };
+          if (fn !== 'COUNT' && cls !== 'int' && field.type !== 'RELATIVE_TIME') return { error: `${name} doesn't have integral values, so ${fn}(*) calculations are not supported on it.` };
         }
       }
     }
     const f = tapFilter(filterText === '' ? undefined : filterText, ctx);
     if (isStatError(f)) return f;
-    return { text, calc, ...(field ? { field } : {}), filter: f, cells: new Map(), last: UNSET, maxFrames: 0, maxVal: 0 };
+    return { text, calc, ...(field ? { field } : {}), filter: f, cells: new Map(), time: field?.type === 'RELATIVE_TIME', last: UNSET, maxFrames: 0, maxVal: 0 };
   };
   if (rest === '') {
     const c = column(undefined);
