@@ -6,10 +6,12 @@
  * others. Rows are sorted by total frames, larger first, ties in order of first appearance.
  */
 import type { Frame } from '../../dissect/frame.js';
+import type { Prefs } from '../../dissect/prefs.js';
 import type { Layer } from '../../protocols/types.js';
+import { isShortProblem } from '../expert.js';
 import { isStatError, tapFilter } from './filter.js';
 import type { TapFilter } from './filter.js';
-import { layerField, tappedLayers } from './layers.js';
+import { tappedLayers, treeField } from './layers.js';
 import { fixed, formatSize, nsToSec, padEnd, padStart } from './printf.js';
 import type { StatCollector, StatError, StatsContext } from './types.js';
 
@@ -53,36 +55,47 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-/** The hits a frame gives for a conversation type: one per tapped layer of its protocol. */
-function* hits(frame: Frame, type: ConvType): Generator<Hit> {
+/**
+ * The hits a frame gives for a conversation type: one per tapped layer of its protocol. Addresses are read from
+ * the layer's tree (what tshark's taps get: a source-routed datagram's final destination; nothing from a header
+ * cut short), like the ports and the stream index.
+ */
+function* hits(frame: Frame, type: ConvType, prefs: Prefs): Generator<Hit> {
   const layers = frame.layers;
   for (const i of tappedLayers(frame)) {
     const layer = layers[i]!;
     if (layer.proto.name !== type.proto) continue;
+    // tshark queues a protocol's tap once its header is dissected: a header it gave up on (an exception: a
+    // malformed length) is not counted.
+    if (failed(frame, layer)) continue;
     if (type.addr) {
-      const src = str(layerField(layer, type.addr[0]));
-      const dst = str(layerField(layer, type.addr[1]));
+      const src = str(treeField(frame, i, type.addr[0], prefs));
+      const dst = str(treeField(frame, i, type.addr[1], prefs));
       if (src !== undefined && dst !== undefined) yield { src, dst };
       continue;
     }
     if (!type.ports || !type.network) continue;
-    const sport = layerField(layer, type.ports[0]);
-    const dport = layerField(layer, type.ports[1]);
+    const sport = treeField(frame, i, type.ports[0], prefs);
+    const dport = treeField(frame, i, type.ports[1], prefs);
     if (typeof sport !== 'number' || typeof dport !== 'number') continue;
-    const net = enclosing(layers, i, type.network);
+    const net = enclosing(frame, i, type.network, prefs);
     if (!net) continue;
-    const id = type.convId !== undefined ? layerField(layer, type.convId) : undefined;
+    const id = type.convId !== undefined ? treeField(frame, i, type.convId, prefs) : undefined;
     yield { src: net.src, dst: net.dst, sport, dport, ...(typeof id === 'number' ? { convId: id } : {}) };
   }
 }
 
-function enclosing(layers: readonly Layer[], index: number, network: NonNullable<ConvType['network']>): { src: string; dst: string } | undefined {
+function failed(frame: Frame, layer: Layer): boolean {
+  return frame.problems.some((p) => p.severity === 'error' && p.layer === layer.proto.name && p.source === layer.source && !isShortProblem(frame, p));
+}
+
+function enclosing(frame: Frame, index: number, network: NonNullable<ConvType['network']>, prefs: Prefs): { src: string; dst: string } | undefined {
   for (let j = index - 1; j >= 0; j--) {
-    const l = layers[j]!;
+    const l = frame.layers[j]!;
     const n = network.find((x) => x.proto === l.proto.name);
     if (!n) continue;
-    const src = str(layerField(l, n.addr[0]));
-    const dst = str(layerField(l, n.addr[1]));
+    const src = str(treeField(frame, j, n.addr[0], prefs));
+    const dst = str(treeField(frame, j, n.addr[1], prefs));
     return src !== undefined && dst !== undefined ? { src, dst } : undefined;
   }
   return undefined;
@@ -140,12 +153,13 @@ export class Conversations implements StatCollector {
     private readonly type: ConvType,
     private readonly title: string,
     private readonly filter: TapFilter,
+    private readonly prefs: Prefs,
   ) {}
 
   add(frame: Frame): void {
     if (!this.filter.matches(frame)) return;
     const bytes = frame.record.origLen;
-    for (const h of hits(frame, this.type)) {
+    for (const h of hits(frame, this.type, this.prefs)) {
       const a = end(h.src, h.sport);
       const b = end(h.dst, h.dport);
       const key = (a < b ? `${a}\u0001${b}` : `${b}\u0001${a}`) + (h.convId !== undefined ? `\u0001${h.convId}` : '');
@@ -222,6 +236,7 @@ export class Endpoints implements StatCollector {
     private readonly type: ConvType,
     private readonly title: string,
     private readonly filter: TapFilter,
+    private readonly prefs: Prefs,
   ) {}
 
   private endpoint(addr: string, port: number | undefined): Endpoint {
@@ -238,7 +253,7 @@ export class Endpoints implements StatCollector {
   add(frame: Frame): void {
     if (!this.filter.matches(frame)) return;
     const bytes = frame.record.origLen;
-    for (const h of hits(frame, this.type)) {
+    for (const h of hits(frame, this.type, this.prefs)) {
       const s = this.endpoint(h.src, h.sport);
       s.txFrames++;
       s.txBytes += bytes;
@@ -279,5 +294,5 @@ export function conversationStat(spec: string, ctx: StatsContext): StatCollector
   const title = proto ? (proto.shortName ?? proto.name.toUpperCase()) : type.proto;
   const f = tapFilter(filterText, ctx);
   if (isStatError(f)) return f;
-  return kind === 'conv' ? new Conversations(spec, type, title, f) : new Endpoints(spec, type, title, f);
+  return kind === 'conv' ? new Conversations(spec, type, title, f, ctx.prefs) : new Endpoints(spec, type, title, f, ctx.prefs);
 }

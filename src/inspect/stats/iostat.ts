@@ -250,8 +250,12 @@ export class IoStat implements StatCollector {
     let durText = nsTimeText(this.elapsedSec, this.elapsedNsec, durPrec);
     // tshark 4.0 prints the microseconds of a whole-second table with %6u: space-padded, not zero-padded.
     if (invlPrec === 0) durText = durText.replace(/\.(0*)(\d*)$/, (_, zeros: string, rest: string) => '.' + ' '.repeat(rest === '' ? zeros.length - 1 : zeros.length) + (rest === '' ? '0' : rest));
-    out.push(boxed(`| Duration: ${padStart(durText, durW)} secs`));
-    out.push(boxed(`| Interval: ${padStart(timeText(interval, invlPrec), durW)} secs`));
+    // tshark pads these two lines for the width the number should have (magnitudes count at most 5 digits): a
+    // longer number pushes the right border out.
+    const nominal = (text: string, width: number): string => `${text}${' '.repeat(Math.max(0, borderlen - 1 - width))}|`;
+    const durNominal = durW + (invlPrec === 0 ? 7 : 0);
+    out.push(nominal(`| Duration: ${padStart(durText, durNominal)} secs`, 17 + durNominal));
+    out.push(nominal(`| Interval: ${padStart(timeText(interval, invlPrec), durW)} secs`, 17 + durW));
     out.push(`|${' '.repeat(borderlen - 2)}|`);
     this.columns.forEach((c, j) => {
       let line = (j === 0 ? '| Col ' : '|     ') + (j + 1) + ': ';

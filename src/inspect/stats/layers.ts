@@ -35,8 +35,27 @@ export function layerField(layer: Layer, abbrev: string): unknown {
   return notes && typeof notes === 'object' ? notes[key] : undefined;
 }
 
-/** The field nodes of one layer (its protocol node's children), built on demand. */
+/** Trees already built for a frame (several statistics read the same layers); dropped with the frame. */
+const built = new WeakMap<Frame, Map<number, FieldNode[]>>();
+
+/** The field nodes of one layer (its protocol node's children), built on demand, once per frame and layer. */
 export function layerNodes(frame: Frame, index: number, prefs: Prefs): FieldNode[] {
+  let m = built.get(frame);
+  if (!m) built.set(frame, (m = new Map()));
+  let nodes = m.get(index);
+  if (!nodes) m.set(index, (nodes = buildLayerNodes(frame, index, prefs)));
+  return nodes;
+}
+
+/**
+ * The first value of a field in a layer's tree, by filter name: what tshark shows and its taps use (`ip.dst` is
+ * the final destination of a source-routed datagram, not the header's next hop).
+ */
+export function treeField(frame: Frame, index: number, abbrev: string, prefs: Prefs): FieldNode['value'] | undefined {
+  return nodesNamed(layerNodes(frame, index, prefs), abbrev)[0]?.value;
+}
+
+function buildLayerNodes(frame: Frame, index: number, prefs: Prefs): FieldNode[] {
   const layer = frame.layers[index];
   if (!layer) return [];
   const bytes = layer.source === undefined ? frame.data : (frame.sources?.[layer.source]?.data ?? frame.data);
