@@ -213,6 +213,11 @@ describe('protocol hierarchy', () => {
     const echo = frames('fixtures/start.pcapng').find((f) => f.layers.some((l) => l.proto.name === 'icmp'))!;
     expect(topLevelProtocols(echo)).toEqual(['eth', 'ip', 'icmp']);
   });
+  it('lists the segments of a PDU reassembled from TCP after its protocols (tcp.segments)', () => {
+    const fs = frames('fixtures/dissect/tcp/dns-tkey.pcap');
+    const reassembled = fs.find((f) => f.layers.some((l) => l.source !== undefined))!;
+    expect(topLevelProtocols(reassembled)).toEqual(['eth', 'ip', 'tcp', 'dns', 'tcp.segments']);
+  });
   it('starts a commented packet with pkt_comment', () => {
     const fs = frames('fixtures/capture/crafted/mixed-endian.pcapng');
     expect(topLevelProtocols(fs[0]!)[0]).toBe('pkt_comment');

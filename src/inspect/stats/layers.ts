@@ -104,6 +104,11 @@ export function tappedLayers(frame: Frame): number[] {
 const SUBTREE_OWNERS: ReadonlySet<string> = new Set(['icmp', 'icmpv6']);
 const BACK_TO_TOP_AFTER = 'udp';
 const INSIDE_PREVIOUS: Readonly<Record<string, string>> = { ah: 'ipv6' };
+/**
+ * A PDU reassembled from a stream's segments: tshark adds the list of segments (`tcp.segments`) to the top of the
+ * tree after the PDU's own protocols.
+ */
+const SEGMENTS_NODE: Readonly<Record<string, string>> = { tcp: 'tcp.segments' };
 
 /** tshark's protocol node for the comments of a packet (pcapng opt_comment). */
 const PKT_COMMENT = 'pkt_comment';
@@ -115,25 +120,32 @@ export function topLevelProtocols(frame: Frame): string[] {
   let nested = false;
   let prevName = '';
   let prevTop = '';
-  for (const layer of frame.layers) {
+  let segments: string | undefined;
+  frame.layers.forEach((layer, i) => {
     const name = layer.proto.table.proto.abbrev;
+    const before = frame.layers[i - 1];
+    if (layer.source !== undefined && before && before.source !== layer.source) segments = SEGMENTS_NODE[before.proto.name];
     if (nested) {
       if (prevName === BACK_TO_TOP_AFTER) {
         nested = false;
         out.push(name);
         prevTop = name;
       }
-      prevName = name;
-      continue;
+    } else {
+      const owner = INSIDE_PREVIOUS[name];
+      if (owner === undefined || owner !== prevTop) {
+        out.push(name);
+        prevTop = name;
+      }
+      if (SUBTREE_OWNERS.has(name)) nested = true;
     }
-    const owner = INSIDE_PREVIOUS[name];
-    if (owner === undefined || owner !== prevTop) {
-      out.push(name);
-      prevTop = name;
-    }
-    if (SUBTREE_OWNERS.has(name)) nested = true;
     prevName = name;
-  }
+    const after = frame.layers[i + 1];
+    if (segments && (!after || after.source !== layer.source)) {
+      out.push(segments);
+      segments = undefined;
+    }
+  });
   for (const n of expertNodes(frame)) out.push(n.def.abbrev);
   return out;
 }
