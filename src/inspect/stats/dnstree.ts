@@ -10,7 +10,7 @@ import type { Frame } from '../../dissect/frame.js';
 import type { FieldDef, FieldNode } from '../../fields/types.js';
 import { isStatError, tapFilter } from './filter.js';
 import type { TapFilter } from './filter.js';
-import { layerField, layerNodes, nodesNamed } from './layers.js';
+import { layerField, layerNodes, nodesNamed, tappedLayers } from './layers.js';
 import { StatsTree } from './statstree.js';
 import type { StatNode } from './statstree.js';
 import type { StatCollector, StatError, StatsContext } from './types.js';
@@ -121,13 +121,15 @@ export class DnsTree implements StatCollector {
 
   add(frame: Frame): void {
     if (!this.filter.matches(frame)) return;
-    frame.layers.forEach((layer, i) => {
-      if (!DNS_PROTOCOLS.has(layer.proto.name)) return;
+    // Not a message quoted inside an ICMP error (tshark's taps skip those).
+    for (const i of tappedLayers(frame)) {
+      const layer = frame.layers[i]!;
+      if (!DNS_PROTOCOLS.has(layer.proto.name)) continue;
       // tshark queues the tap at the end of the message: a message whose decoding stopped on an error (an
       // exception in tshark: malformed, or cut by the snapshot length) is not counted.
-      if (frame.problems.some((p) => p.severity === 'error' && p.layer === layer.proto.name && p.source === layer.source)) return;
+      if (frame.problems.some((p) => p.severity === 'error' && p.layer === layer.proto.name && p.source === layer.source)) continue;
       this.message(frame, i);
-    });
+    }
   }
 
   private message(frame: Frame, index: number): void {
