@@ -11,7 +11,7 @@ import type { Layer } from '../../protocols/types.js';
 import { isShortProblem } from '../expert.js';
 import { isStatError, tapFilter } from './filter.js';
 import type { TapFilter } from './filter.js';
-import { tappedLayers, treeField } from './layers.js';
+import { layerField, tappedLayers, treeField } from './layers.js';
 import { fixed, formatSize, nsToSec, padEnd, padStart } from './printf.js';
 import type { StatCollector, StatError, StatsContext } from './types.js';
 
@@ -58,7 +58,7 @@ function str(v: unknown): string | undefined {
 /**
  * The hits a frame gives for a conversation type: one per tapped layer of its protocol. Addresses are read from
  * the layer's tree (what tshark's taps get: a source-routed datagram's final destination; nothing from a header
- * cut short), like the ports and the stream index.
+ * cut short); ports and the stream index from the decoded value (cheaper than a transport layer's tree).
  */
 function* hits(frame: Frame, type: ConvType, prefs: Prefs): Generator<Hit> {
   const layers = frame.layers;
@@ -75,12 +75,12 @@ function* hits(frame: Frame, type: ConvType, prefs: Prefs): Generator<Hit> {
       continue;
     }
     if (!type.ports || !type.network) continue;
-    const sport = treeField(frame, i, type.ports[0], prefs);
-    const dport = treeField(frame, i, type.ports[1], prefs);
+    const sport = layerField(layer, type.ports[0]);
+    const dport = layerField(layer, type.ports[1]);
     if (typeof sport !== 'number' || typeof dport !== 'number') continue;
     const net = enclosing(frame, i, type.network, prefs);
     if (!net) continue;
-    const id = type.convId !== undefined ? treeField(frame, i, type.convId, prefs) : undefined;
+    const id = type.convId !== undefined ? layerField(layer, type.convId) : undefined;
     yield { src: net.src, dst: net.dst, sport, dport, ...(typeof id === 'number' ? { convId: id } : {}) };
   }
 }

@@ -27,8 +27,12 @@ function keysOf(table: FieldTable): Map<string, string> {
  * layer's table does not declare the name or the layer has no such value.
  */
 export function layerField(layer: Layer, abbrev: string): unknown {
-  const key = keysOf(layer.proto.table).get(abbrev);
+  const table = layer.proto.table;
+  const key = keysOf(table).get(abbrev);
   if (key === undefined) return undefined;
+  // A field at a fixed place that the captured header does not reach has no value.
+  const def = table.fields[key]!;
+  if (def.offset !== undefined && layer.start + def.offset + (def.width ?? 0) > layer.headerEnd) return undefined;
   const v = layer.value as Record<string, unknown> | null;
   if (v && typeof v === 'object' && v[key] !== undefined) return v[key];
   const notes = layer.notes?.[layer.proto.name] as Record<string, unknown> | undefined;
