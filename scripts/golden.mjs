@@ -6,7 +6,7 @@ import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { readCapture } from '../dist/capture/reader.js';
 import { Dissector } from '../dist/dissect/dissect.js';
-import { DEFAULT_PREFS } from '../dist/dissect/prefs.js';
+import { ORACLE_PREFS } from '../dist/dissect/prefs.js';
 import { fieldsRow } from '../dist/inspect/fields.js';
 import { registerDefaults } from '../dist/protocols/index.js';
 
@@ -41,15 +41,7 @@ const goldens = paths.length
   : walk(goldenDir).filter((p) => !/\/(SKIPPED|VERSION)/.test(p));
 
 // goldens made with these preferences (oracle/tshark-fields.sh)
-const prefs = {
-  ...DEFAULT_PREFS,
-  'tcp.desegment_tcp_streams': false,
-  'dns.desegment_dns_messages': false,
-  'ip.defragment': false,
-  'ipv6.defragment': false,
-  'tcp.analyze_sequence_numbers': false,
-  'tcp.no_subdissector_on_error': false,
-};
+const prefs = ORACLE_PREFS;
 const fopts = { header: false, separator: '\t', occurrence: 'a', aggregator: ',', quote: '' };
 const BOOL = new Set(['_ws.malformed', '_ws.short']);
 

@@ -26,6 +26,20 @@ export const DEFAULT_PREFS: Readonly<Prefs> = Object.freeze({
   'udp.check_checksum': false,
 });
 
+/**
+ * The preferences of `../shared/oracle/tshark-fields.sh` (and so of its goldens and of the tshark outputs committed
+ * as test fixtures): every frame on its own, no reassembly, no TCP analysis.
+ */
+export const ORACLE_PREFS: Readonly<Prefs> = Object.freeze({
+  ...DEFAULT_PREFS,
+  'tcp.desegment_tcp_streams': false,
+  'dns.desegment_dns_messages': false,
+  'ip.defragment': false,
+  'ipv6.defragment': false,
+  'tcp.analyze_sequence_numbers': false,
+  'tcp.no_subdissector_on_error': false,
+});
+
 export type PrefName = keyof Prefs;
 
 export function isPrefName(name: string): name is PrefName {

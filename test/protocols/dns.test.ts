@@ -13,7 +13,7 @@ import type { Problem } from '../../src/core/problem.js';
 import { build, ether, ipv4, layer, udp } from '../../src/craft/index.js';
 import { Dissector } from '../../src/dissect/dissect.js';
 import type { Frame } from '../../src/dissect/frame.js';
-import { DEFAULT_PREFS } from '../../src/dissect/prefs.js';
+import { ORACLE_PREFS } from '../../src/dissect/prefs.js';
 import type { Prefs } from '../../src/dissect/prefs.js';
 import { fieldText } from '../../src/fields/format.js';
 import type { FieldNode } from '../../src/fields/types.js';
@@ -41,15 +41,7 @@ const CAPTURES = readdirSync(DIR).filter((f) => f.endsWith('.pcap')).sort();
 const DNS_NAMES = new Set(['dns', 'mdns', 'llmnr']);
 
 /** The preferences of the recorded tshark output: no reassembly, every segment on its own. */
-const PREFS: Prefs = {
-  ...DEFAULT_PREFS,
-  'tcp.desegment_tcp_streams': false,
-  'dns.desegment_dns_messages': false,
-  'ip.defragment': false,
-  'ipv6.defragment': false,
-  'tcp.analyze_sequence_numbers': false,
-  'tcp.no_subdissector_on_error': false,
-};
+const PREFS: Prefs = { ...ORACLE_PREFS };
 
 function records(file: string): CaptureRecord[] {
   const out: CaptureRecord[] = [];

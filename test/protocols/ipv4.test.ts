@@ -9,7 +9,7 @@ import { build, layer, rebuild } from '../../src/craft/build.js';
 import { Dissector } from '../../src/dissect/dissect.js';
 import type { Frame } from '../../src/dissect/frame.js';
 import { protocolsPath } from '../../src/dissect/frame.js';
-import { DEFAULT_PREFS } from '../../src/dissect/prefs.js';
+import { ORACLE_PREFS } from '../../src/dissect/prefs.js';
 import type { Prefs } from '../../src/dissect/prefs.js';
 import { nodeLabel } from '../../src/fields/format.js';
 import type { FieldNode } from '../../src/fields/types.js';
@@ -25,7 +25,7 @@ import type { DecodeContext, Layer, TreeContext } from '../../src/protocols/type
 import { udp } from '../../src/protocols/udp.js';
 
 const DIR = new URL('../../fixtures/protocols/ip/', import.meta.url);
-const PREFS: Prefs = { ...DEFAULT_PREFS, 'ip.defragment': false, 'ipv6.defragment': false, 'tcp.desegment_tcp_streams': false, 'dns.desegment_dns_messages': false, 'tcp.analyze_sequence_numbers': false, 'tcp.no_subdissector_on_error': false };
+const PREFS: Prefs = { ...ORACLE_PREFS };
 const FIXTURES = readdirSync(DIR).filter((n) => n.endsWith('.pcap'));
 /**
  * Known differences, each with its reason: tshark hands an upper layer a payload of zero captured bytes (and then

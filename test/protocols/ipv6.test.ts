@@ -10,7 +10,7 @@ import { build, layer, rebuild } from '../../src/craft/build.js';
 import { Dissector } from '../../src/dissect/dissect.js';
 import type { Frame } from '../../src/dissect/frame.js';
 import { protocolsPath } from '../../src/dissect/frame.js';
-import { DEFAULT_PREFS } from '../../src/dissect/prefs.js';
+import { ORACLE_PREFS } from '../../src/dissect/prefs.js';
 import type { Prefs } from '../../src/dissect/prefs.js';
 import { DEFAULT_FIELDS_OPTIONS, fieldCell } from '../../src/inspect/fields.js';
 import { collect, frameTree } from '../../src/inspect/tree.js';
@@ -23,7 +23,7 @@ import { udp } from '../../src/protocols/udp.js';
 
 const DIR = new URL('../../fixtures/protocols/ipv6/', import.meta.url);
 /** The options the tshark field values were made with (oracle/tshark-fields.sh). */
-const PREFS: Prefs = { ...DEFAULT_PREFS, 'ip.defragment': false, 'ipv6.defragment': false, 'tcp.desegment_tcp_streams': false, 'dns.desegment_dns_messages': false, 'tcp.analyze_sequence_numbers': false, 'tcp.no_subdissector_on_error': false };
+const PREFS: Prefs = { ...ORACLE_PREFS };
 /** Protocols decoded by this part of wirelens (frame.protocols is compared up to the first other one). */
 const OURS = new Set(['eth', 'ethertype', 'raw', 'null', 'sll', 'vlan', 'ip', 'ipv6', 'ipv6.hopopts', 'ipv6.routing', 'ipv6.fraghdr', 'ipv6.dstopts', 'ah', 'esp', 'icmp', 'icmpv6', 'udp', 'data']);
 

@@ -8,7 +8,7 @@ import { EncodeError } from '../../src/core/problem.js';
 import type { Problem } from '../../src/core/problem.js';
 import { Dissector } from '../../src/dissect/dissect.js';
 import type { Frame } from '../../src/dissect/frame.js';
-import { DEFAULT_PREFS } from '../../src/dissect/prefs.js';
+import { DEFAULT_PREFS, ORACLE_PREFS } from '../../src/dissect/prefs.js';
 import type { Prefs } from '../../src/dissect/prefs.js';
 import { DEFAULT_FIELDS_OPTIONS, fieldCell } from '../../src/inspect/fields.js';
 import { summaryColumns } from '../../src/inspect/summary.js';
@@ -24,15 +24,7 @@ const FILES = readdirSync(DIR).filter((f) => f.endsWith('.pcap')).sort();
 const FIELDS = readFileSync(new URL('fields.txt', DIR), 'utf8').trim().split(/\s+/);
 
 /** The preferences of the goldens (fixtures/protocols/tcp/README.md). */
-const GOLDEN: Prefs = {
-  ...DEFAULT_PREFS,
-  'tcp.desegment_tcp_streams': false,
-  'dns.desegment_dns_messages': false,
-  'ip.defragment': false,
-  'ipv6.defragment': false,
-  'tcp.analyze_sequence_numbers': false,
-  'tcp.no_subdissector_on_error': false,
-};
+const GOLDEN: Prefs = { ...ORACLE_PREFS };
 /** tshark's defaults (relative numbers, analysis on) with checksums verified and no reassembly. */
 const DEFAULTS: Prefs = {
   ...DEFAULT_PREFS,
