@@ -1,7 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readCapture } from '../../src/capture/reader.js';
 import type { CaptureRecord } from '../../src/capture/types.js';
 import { EncodeError } from '../../src/core/problem.js';
 import type { Problem } from '../../src/core/problem.js';
@@ -23,6 +22,7 @@ import { registerDefaults } from '../../src/protocols/index.js';
 import { ipv4 } from '../../src/protocols/ipv4.js';
 import type { DecodeContext, Layer, TreeContext } from '../../src/protocols/types.js';
 import { udp } from '../../src/protocols/udp.js';
+import { fixtureFrames, tsharkRows as fixtureRows } from './net-helpers.js';
 
 const DIR = new URL('../../fixtures/protocols/icmp/', import.meta.url);
 const PREFS: Prefs = { ...ORACLE_PREFS };
@@ -30,15 +30,9 @@ const FIXTURES = readdirSync(DIR).filter((n) => n.endsWith('.pcap'));
 /** frame.protocols is compared up to the first protocol another part of wirelens decodes (dns here). */
 const OURS = new Set(['eth', 'ethertype', 'ip', 'ipv6', 'icmp', 'icmpv6', 'udp', 'data']);
 
-function frames(name: string): Frame[] {
-  const d = new Dissector(registerDefaults(), { prefs: PREFS });
-  return [...readCapture(new Uint8Array(readFileSync(new URL(name, DIR))))].map((r) => d.dissect({ ...r, data: r.data.slice() }));
-}
+const frames = (name: string): Frame[] => fixtureFrames(DIR, name, PREFS);
 
-function tsharkRows(name: string): { header: string[]; rows: string[][] } {
-  const lines = readFileSync(new URL(name + '.fields.tsv', DIR), 'utf8').split('\n').filter((l) => l.length > 0);
-  return { header: lines[0]!.split('\t'), rows: lines.slice(1).map((l) => l.split('\t')) };
-}
+const tsharkRows = (name: string): { header: string[]; rows: string[][] } => fixtureRows(DIR, name);
 
 /** tshark's Info column without request/response tracking and expert suffixes (made elsewhere). */
 function tsharkInfo(name: string): string[] {

@@ -1,7 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readCapture } from '../../src/capture/reader.js';
 import type { CaptureRecord } from '../../src/capture/types.js';
 import { ipv6ToString, parseIPv6 } from '../../src/core/addr.js';
 import { EncodeError } from '../../src/core/problem.js';
@@ -23,20 +22,15 @@ import { registerDefaults } from '../../src/protocols/index.js';
 import { ipv6 } from '../../src/protocols/ipv6.js';
 import type { DecodeContext, Layer, TreeContext } from '../../src/protocols/types.js';
 import { udp } from '../../src/protocols/udp.js';
+import { fixtureFrames, tsharkRows as fixtureRows } from './net-helpers.js';
 
 const DIR = new URL('../../fixtures/protocols/icmpv6/', import.meta.url);
 const PREFS: Prefs = { ...ORACLE_PREFS };
 const FIXTURES = readdirSync(DIR).filter((n) => n.endsWith('.pcap'));
 
-function frames(name: string): Frame[] {
-  const d = new Dissector(registerDefaults(), { prefs: PREFS });
-  return [...readCapture(new Uint8Array(readFileSync(new URL(name, DIR))))].map((r) => d.dissect({ ...r, data: r.data.slice() }));
-}
+const frames = (name: string): Frame[] => fixtureFrames(DIR, name, PREFS);
 
-function tsharkRows(name: string): { header: string[]; rows: string[][] } {
-  const lines = readFileSync(new URL(name + '.fields.tsv', DIR), 'utf8').split('\n').filter((l) => l.length > 0);
-  return { header: lines[0]!.split('\t'), rows: lines.slice(1).map((l) => l.split('\t')) };
-}
+const tsharkRows = (name: string): { header: string[]; rows: string[][] } => fixtureRows(DIR, name);
 
 /** tshark's Info column without what wirelens adds elsewhere (request/response tracking, expert suffixes). */
 function tsharkInfo(name: string): string[] {

@@ -1,7 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readCapture } from '../../src/capture/reader.js';
 import type { CaptureRecord } from '../../src/capture/types.js';
 import { EncodeError } from '../../src/core/problem.js';
 import type { Problem } from '../../src/core/problem.js';
@@ -23,6 +22,7 @@ import type { IPv4Input, IPv4Option, IPv4Value } from '../../src/protocols/ipv4.
 import { ipv6 } from '../../src/protocols/ipv6.js';
 import type { DecodeContext, Layer, TreeContext } from '../../src/protocols/types.js';
 import { udp } from '../../src/protocols/udp.js';
+import { fixtureFrames, tsharkRows as fixtureRows } from './net-helpers.js';
 
 const DIR = new URL('../../fixtures/protocols/ip/', import.meta.url);
 const PREFS: Prefs = { ...ORACLE_PREFS };
@@ -37,15 +37,9 @@ const KNOWN: Readonly<Record<string, string>> = {
 /** frame.protocols is compared up to the first protocol another part of wirelens decodes (igmp, tcp). */
 const OURS = new Set(['eth', 'ethertype', 'raw', 'ip', 'ipv6', 'icmp', 'udp', 'data']);
 
-function frames(name: string, prefs: Prefs = PREFS): Frame[] {
-  const d = new Dissector(registerDefaults(), { prefs });
-  return [...readCapture(new Uint8Array(readFileSync(new URL(name, DIR))))].map((r) => d.dissect({ ...r, data: r.data.slice() }));
-}
+const frames = (name: string, prefs: Prefs = PREFS): Frame[] => fixtureFrames(DIR, name, prefs);
 
-function tsharkRows(name: string): { header: string[]; rows: string[][] } {
-  const lines = readFileSync(new URL(name + '.fields.tsv', DIR), 'utf8').split('\n').filter((l) => l.length > 0);
-  return { header: lines[0]!.split('\t'), rows: lines.slice(1).map((l) => l.split('\t')) };
-}
+const tsharkRows = (name: string): { header: string[]; rows: string[][] } => fixtureRows(DIR, name);
 
 function tsharkInfo(name: string): string[] {
   return readFileSync(new URL(name + '.info.txt', DIR), 'utf8')

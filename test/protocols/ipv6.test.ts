@@ -1,7 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readCapture } from '../../src/capture/reader.js';
 import type { CaptureRecord } from '../../src/capture/types.js';
 import { ipv6ToString, parseIPv6 } from '../../src/core/addr.js';
 import { EncodeError } from '../../src/core/problem.js';
@@ -20,6 +19,7 @@ import { ah, esp, ipv6, ipv6EncodingLength } from '../../src/protocols/ipv6.js';
 import type { EspValue, IPv6Ext, IPv6Input, IPv6Option, IPv6Value } from '../../src/protocols/ipv6.js';
 import type { DecodeContext, Layer, TreeContext } from '../../src/protocols/types.js';
 import { udp } from '../../src/protocols/udp.js';
+import { fixtureFrames, tsharkRows as fixtureRows } from './net-helpers.js';
 
 const DIR = new URL('../../fixtures/protocols/ipv6/', import.meta.url);
 /** The options the tshark field values were made with (oracle/tshark-fields.sh). */
@@ -27,20 +27,14 @@ const PREFS: Prefs = { ...ORACLE_PREFS };
 /** Protocols decoded by this part of wirelens (frame.protocols is compared up to the first other one). */
 const OURS = new Set(['eth', 'ethertype', 'raw', 'null', 'sll', 'vlan', 'ip', 'ipv6', 'ipv6.hopopts', 'ipv6.routing', 'ipv6.fraghdr', 'ipv6.dstopts', 'ah', 'esp', 'icmp', 'icmpv6', 'udp', 'data']);
 
-function frames(name: string, prefs: Prefs = PREFS): Frame[] {
-  const d = new Dissector(registerDefaults(), { prefs });
-  return [...readCapture(new Uint8Array(readFileSync(new URL(name, DIR))))].map((r) => d.dissect({ ...r, data: r.data.slice() }));
-}
+const frames = (name: string, prefs: Prefs = PREFS): Frame[] => fixtureFrames(DIR, name, prefs);
 
 function cells(frame: Frame, header: readonly string[]): string[] {
   const found = collect(frameTree(frame, PREFS), new Set(header));
   return header.map((h) => (h === 'frame.protocols' ? protocolsPath(frame) : fieldCell(found.get(h), DEFAULT_FIELDS_OPTIONS)));
 }
 
-function tsharkRows(name: string): { header: string[]; rows: string[][] } {
-  const lines = readFileSync(new URL(name + '.fields.tsv', DIR), 'utf8').split('\n').filter((l) => l.length > 0);
-  return { header: lines[0]!.split('\t'), rows: lines.slice(1).map((l) => l.split('\t')) };
-}
+const tsharkRows = (name: string): { header: string[]; rows: string[][] } => fixtureRows(DIR, name);
 
 /** frame.protocols up to the first protocol this part does not decode (TCP and others come from elsewhere). */
 function ownPrefix(ours: string, theirs: string): [string, string] {
