@@ -194,7 +194,7 @@ function decodeChain(
     }
     const headerEnd = Math.min(Math.max(r.headerEnd, start), end);
     const pduEnd = Math.min(Math.max(r.end, headerEnd), end);
-    layers.push({ proto: cur, start, headerEnd, end: pduEnd, value: r.value, bytes: data, ...(r.via ? { via: r.via } : {}), ...(source !== undefined ? { source } : {}) });
+    layers.push({ proto: cur, start, headerEnd, end: pduEnd, value: r.value, bytes: data, ...(r.via ? { via: r.via } : {}), ...(r.quoting ? { quoting: true } : {}), ...(source !== undefined ? { source } : {}) });
     if (r.quoting && !ctx.inError) ctx = { ...ctx, inError: true };
     if (r.fragment && chain.fragment && chain.prefs[r.fragment.pref] && !ctx.inError) {
       // Fragments are reassembled; the upper layers are decoded on the frame that completes the datagram.

@@ -61,14 +61,9 @@ export function summaryColumns(frame: Frame, prefs: Prefs, decimals: number): Su
       const s = l.proto.summary(l, ctx);
       if (s) info = s;
     }
-    if (isQuoting(l)) break;
+    if (l.quoting) break;
   }
   return { number: frame.number, time: relTime(frame, decimals), source, destination, protocol, length: frame.record.origLen, info };
-}
-
-function isQuoting(l: Layer): boolean {
-  const v = l.value as { quoting?: boolean } | null;
-  return !!v && typeof v === 'object' && v.quoting === true;
 }
 
 /** `    1   0.000000 192.168.43.9 → 192.168.43.1 DNS 80 Standard query ...` */

@@ -23,6 +23,8 @@ export interface Layer<V = unknown> {
   readonly value: V;
   /** Pseudo-layer names tshark lists after this one in frame.protocols (e.g. `ethertype`). */
   readonly via?: string;
+  /** The payload is a datagram quoted by an ICMP/ICMPv6 error (from DecodeResult.quoting). */
+  readonly quoting?: boolean;
   /** Layer-specific facts the dissector adds (reassembly, stream tracking): see `Protocol.stateful`. */
   readonly notes?: Record<string, unknown>;
   /**
