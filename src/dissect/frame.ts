@@ -98,7 +98,12 @@ export function frameNodes(frame: Frame): FieldNode[] {
   const fromPcapng = r.source === undefined || r.source === 'epb' || r.source === 'spb' || r.source === 'pb';
   if (fromPcapng) g(f.interface_id, r.interfaceId);
   g(f.encap_type, r.linkType);
-  if (r.hasTimestamp !== false) g(f.time_epoch, secText(r.tsSec, r.tsNsec), `Epoch Time: ${secText(r.tsSec, r.tsNsec)} seconds`);
+  if (r.hasTimestamp !== false) {
+    const epoch = secText(r.tsSec, r.tsNsec);
+    // frame.time carries the epoch text: filters compare it as a time, -T fields prints it as tshark's date.
+    nodes.push({ def: f.time, start: 0, len: 0, value: epoch });
+    g(f.time_epoch, epoch, `Epoch Time: ${epoch} seconds`);
+  }
   g(f.time_delta, secText(frame.deltaSec, frame.deltaNsec));
   g(f.time_delta_displayed, secText(frame.deltaSec, frame.deltaNsec));
   g(f.time_relative, secText(frame.relSec, frame.relNsec));

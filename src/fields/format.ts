@@ -1,5 +1,6 @@
 /** Text forms of field values, as tshark prints them (`-T fields`, and the values in `-V` labels). */
 import { toHex } from '../core/bytes.js';
+import { arrivalTime, epochParts } from '../core/time.js';
 import type { FieldDef, FieldNode, FieldValue } from './types.js';
 import { typeBits } from './types.js';
 
@@ -71,6 +72,12 @@ export function fieldText(def: FieldDef, value: FieldValue): string {
     case 'NONE':
     case 'PROTOCOL':
       return '';
+    case 'ABSOLUTE_TIME': {
+      // Absolute times are carried as epoch text (`1369953917.270862000`) and printed as tshark prints them.
+      const t = typeof value === 'string' ? epochParts(value) : null;
+      if (t) return arrivalTime(t[0], t[1]);
+      break;
+    }
     default:
       break;
   }
@@ -124,6 +131,10 @@ export function displayValue(def: FieldDef, value: FieldValue): string {
     return def.unit ? num + def.unit : num;
   }
   if (typeof value === 'string') {
+    if (def.type === 'ABSOLUTE_TIME') {
+      const t = epochParts(value);
+      if (t) return arrivalTime(t[0], t[1]);
+    }
     return def.type === 'STRING' || def.type === 'STRINGZ' || def.type === 'UINT_STRING' ? escapeText(value) : value;
   }
   return String(value);

@@ -5,6 +5,7 @@
  * the local time zone, which the inspectors share (text, JSON, EK, --explain).
  */
 import { parseOptions } from '../capture/options.js';
+import { arrivalTime, ekTime } from '../core/time.js';
 import { readUint } from '../fields/compile.js';
 import { frameTable, protocolsPath, secText } from '../dissect/frame.js';
 import type { Frame } from '../dissect/frame.js';
@@ -97,42 +98,7 @@ export function encapType(linkType: number): { value: number; name: string } {
   return e ? { value: e[0], name: e[1] } : { value: linkType, name: 'Unknown' };
 }
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-function zoneName(d: Date): string {
-  try {
-    const parts = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(d);
-    const z = parts.find((p) => p.type === 'timeZoneName')?.value;
-    if (z) return z === 'GMT' && d.getTimezoneOffset() === 0 ? 'UTC' : z;
-  } catch {
-    // no Intl time zone data: fall through
-  }
-  const off = -d.getTimezoneOffset();
-  if (off === 0) return 'UTC';
-  const a = Math.abs(off);
-  return `GMT${off < 0 ? '-' : '+'}${Math.floor(a / 60)}${a % 60 ? ':' + String(a % 60).padStart(2, '0') : ''}`;
-}
-
-/**
- * frame.time as tshark prints it: `May 30, 2013 22:45:17.270862000 UTC` in the local time zone (strftime
- * `%b %e, %Y %H:%M:%S` + 9 fraction digits + `%Z`). Zone names come from Intl: exact for UTC and zones whose
- * English abbreviation Intl knows (EDT, PST...); others print as `GMT+2` where tshark would print `CEST`.
- */
-export function arrivalTime(sec: number, nsec: number): string {
-  const d = new Date(sec * 1000);
-  if (!Number.isFinite(d.getTime())) return 'Not representable';
-  const day = String(d.getDate()).padStart(2, ' ');
-  const two = (n: number): string => String(n).padStart(2, '0');
-  return `${MONTHS[d.getMonth()]} ${day}, ${d.getFullYear()} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(nsec).padStart(9, '0')} ${zoneName(d)}`;
-}
-
-/** frame.time in EK form: UTC, ISO 8601, 9 fraction digits (`2013-05-30T22:45:17.270862000Z`), as tshark 4.0. */
-export function ekTime(sec: number, nsec: number): string {
-  const d = new Date(sec * 1000);
-  const frac = String(nsec).padStart(9, '0');
-  if (!Number.isFinite(d.getTime())) return `${sec}.${frac}Z`;
-  return `${d.toISOString().slice(0, 19)}.${frac}Z`;
-}
+export { arrivalTime, ekTime };
 
 /** Absolute times of the frame.time nodes built here (EK prints them in UTC, not as their text). */
 export const absoluteTimes = new WeakMap<FieldNode, { sec: number; nsec: number }>();

@@ -14,6 +14,9 @@ import { compileFilter, fieldIndex, FilterError, frameAccessor, matchFrame, toke
 import type { CompiledFilter, FieldAccessor } from '../../src/filter/index.js';
 import { PROTOCOLS, registerDefaults } from '../../src/protocols/index.js';
 
+// Absolute-time literals (frame.time) are read in the local time zone, as tshark reads them.
+process.env.TZ = 'UTC';
+
 const DIR = new URL('../../fixtures/protocols/filter/', import.meta.url);
 const idx = fieldIndex(PROTOCOLS);
 
@@ -100,6 +103,12 @@ const TSHARK: Record<string, readonly (readonly [string, number])[]> = {
     ['frame.time_relative in {0..1}', 4],
     ['frame.time_relative == 0', 1],
     ['frame.time_epoch > 1369953917.5', 29],
+    // absolute times: literals in the local time zone (TZ=UTC here, as set above)
+    ['frame.time > "May 30, 2013 22:45:17.5"', 29],
+    ['frame.time >= "2013-05-30 22:45:17"', 32],
+    ['frame.time == "May 30, 2013 22:45:17.270862"', 1],
+    ['frame.time < "2013-05-30 22:45:18"', 4],
+    ['frame.time', 32],
     ['frame.protocols == "eth:ethertype:ip:udp:dns"', 10],
     ['string(frame.number) matches "[13579]$"', 16],
     ['string(ip.ttl) == "64"', 21],

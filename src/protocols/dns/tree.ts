@@ -1,5 +1,6 @@
 /** The DNS field tree (as `tshark -V` shows it) and the Info column text, built on demand from a decoded layer. */
 import { ipv4ToString, ipv6ToString } from '../../core/addr.js';
+import { utcTimeText } from '../../core/time.js';
 import { readUint } from '../../fields/compile.js';
 import { escapeText } from '../../fields/format.js';
 import type { FieldDef, FieldNode, FieldValue } from '../../fields/types.js';
@@ -71,13 +72,8 @@ export function secondsText(s: number): string {
   return parts.join(', ');
 }
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 /** `Dec  8, 2020 01:06:15.000000000 UTC`: how tshark prints an absolute time in UTC. */
-export function absTimeText(secs: number): string {
-  const d = new Date(secs * 1000);
-  const p2 = (n: number) => String(n).padStart(2, '0');
-  return `${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, ' ')}, ${d.getUTCFullYear()} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}.000000000 UTC`;
-}
+export const absTimeText = utcTimeText;
 
 /** RFC 4034 appendix B key tag of DNSKEY RDATA. */
 export function keyTag(rdata: Uint8Array): number {
