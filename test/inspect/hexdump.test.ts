@@ -78,3 +78,39 @@ describe('hexLines: tshark -x layout', () => {
     );
   });
 });
+
+describe('hexLines against hexy (the design brief\'s hex-dump package, kept as an oracle)', () => {
+  // hexy's layout is not tshark's (8-digit offsets, `: `, four spaces before the ASCII), so it is not used to print;
+  // but the bytes and characters of each line must be the same. Both are parsed to (offset, hex bytes, ASCII).
+  const parse = (line: string, re: RegExp): [number, string, string] => {
+    const m = re.exec(line);
+    if (!m) throw new Error(`unparsed line ${JSON.stringify(line)}`);
+    return [parseInt(m[1]!, 16), m[2]!.trim().replace(/ +/g, ' '), m[3]!];
+  };
+  const ours = (b: Uint8Array) => hexLines(b).map((l) => parse(l, /^([0-9a-f]{4,8})  ((?:[0-9a-f]{2} |   ){16})  (.*)$/));
+  const theirs = async (b: Uint8Array) => {
+    const { hexy } = (await import('hexy')) as unknown as { hexy: (b: Buffer, o: object) => string };
+    const out = hexy(Buffer.from(b), { format: 'twos', caps: 'lower', width: 16 });
+    // One known difference: hexy prints DEL (0x7f) as itself, tshark (and wirelens) as `.`.
+    return out
+      .split('\n')
+      .filter((l) => l)
+      .map((l) => parse(l.replace(/\x7f/g, '.'), /^([0-9a-f]{8}): ((?:[0-9a-f]{2} |   ){16})   (.*)$/));
+  };
+
+  it('gives the same offsets, bytes and ASCII column as hexy on random buffers', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ minLength: 1, maxLength: 300 }), async (b) => {
+        expect(ours(b)).toEqual(await theirs(b));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('gives the same lines as hexy on every frame of a real capture', async () => {
+    for (const rec of readCapture(new Uint8Array(readFileSync(root + 'fixtures/capture/dpkt/dns_icmp.pcap')))) {
+      const data = rec.data.slice();
+      expect(ours(data)).toEqual(await theirs(data));
+    }
+  });
+});
