@@ -6,9 +6,13 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 
 const two = (n: number): string => String(n).padStart(2, '0');
 
+let zoneFormat: Intl.DateTimeFormat | undefined;
+
 function zoneName(d: Date): string {
   try {
-    const parts = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(d);
+    // One formatter for the process: constructing an Intl.DateTimeFormat costs far more than formatting with it.
+    zoneFormat ??= new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' });
+    const parts = zoneFormat.formatToParts(d);
     const z = parts.find((p) => p.type === 'timeZoneName')?.value;
     if (z) return z === 'GMT' && d.getTimezoneOffset() === 0 ? 'UTC' : z;
   } catch {
