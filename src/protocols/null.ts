@@ -55,7 +55,7 @@ export interface NullInput {
   type?: number;
   /** Byte order of the header. LINKTYPE_NULL: default little-endian (the common capturing hosts). LOOP: always big-endian. */
   byteOrder?: 'le' | 'be';
-  /** The 4 header bytes verbatim (overrides the rest). */
+  /** The 4 header bytes verbatim, or none for PPP framing (overrides the rest). */
   header?: Uint8Array;
 }
 
@@ -137,11 +137,16 @@ function nullProtocol(loop: boolean): Protocol<NullValue, NullInput> {
       return onlyDataInside(ctx) ? 'Null/Loopback' : '';
     },
     encode(input: NullInput, payload: Uint8Array, ctx: EncodeContext): Uint8Array {
-      const out = new Uint8Array(HDR + payload.length);
       if (input.header) {
-        if (input.header.length !== HDR) throw new EncodeError('null.family', `the header is ${HDR} bytes, got ${input.header.length}`);
-        out.set(input.header, 0);
-      } else {
+        // Verbatim header bytes: 4, or none (PPP in HDLC-like framing, where no null header precedes `ff 03`).
+        if (input.header.length !== HDR && input.header.length !== 0) throw new EncodeError('null.family', `the header is ${HDR} bytes, got ${input.header.length}`);
+        const raw = new Uint8Array(input.header.length + payload.length);
+        raw.set(input.header, 0);
+        raw.set(payload, input.header.length);
+        return raw;
+      }
+      const out = new Uint8Array(HDR + payload.length);
+      {
         let value = input.type ?? input.family;
         if (value === undefined) {
           const inner = ctx.inner?.proto;
