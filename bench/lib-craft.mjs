@@ -1,16 +1,9 @@
 #!/usr/bin/env node
 // Library row: build N Ethernet/IPv4/UDP/DNS queries with every length and checksum computed.
 //   node bench/lib-craft.mjs N     prints: packets=N bytes=B
-import { build, layer } from '../dist/craft/build.js';
-import { ether, ipv4, udp } from '../dist/craft/index.js';
-import { PROTOCOLS } from '../dist/protocols/index.js';
+import { build, dns, ether, ipv4, udp } from '../dist/craft/index.js';
 
 const n = Number(process.argv[2] ?? 1000000);
-const dns = PROTOCOLS.find((p) => p.name === 'dns');
-if (!dns) {
-  console.error('no dns protocol');
-  process.exit(2);
-}
 const names = ['example.com', 'www.wikipedia.org', 'mail.example.net', 'a.root-servers.net'];
 let bytes = 0;
 for (let i = 0; i < n; i++) {
@@ -18,7 +11,7 @@ for (let i = 0; i < n; i++) {
     ether({ src: '02:00:00:00:00:01', dst: '02:00:00:00:00:02' }),
     ipv4({ src: '10.0.0.1', dst: '10.0.0.53', id: i & 0xffff }),
     udp({ srcport: 1024 + (i % 60000), dstport: 53 }),
-    layer(dns, { id: i & 0xffff, flags: { recdesired: true }, questions: [{ name: names[i & 3], type: 1, class: 1 }] }),
+    dns({ id: i & 0xffff, recdesired: true, questions: [{ name: names[i & 3], type: 'A' }] }),
   ]);
   bytes += pkt.length;
 }
