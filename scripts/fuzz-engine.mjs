@@ -105,21 +105,90 @@ export function mutate(seed, r) {
 
 const LINKTYPES = [1, 0, 101, 113, 276, 228, 229, 108, 147];
 
+/** The `-z` statistics fed every frame when `mods.createStat` is given (io,stat over whole seconds). */
+export const FUZZ_STATS = ['io,phs', 'io,stat,1', 'expert', 'dns,tree', 'dhcp,stat', 'conv,eth', 'conv,ip', 'conv,ipv6', 'conv,tcp', 'conv,udp', 'endpoints,eth', 'endpoints,ip', 'endpoints,ipv6', 'endpoints,tcp', 'endpoints,udp'];
+
+/** Fresh statistics collectors (or none when the modules do not include them). */
+export function makeStats(mods, prefs) {
+  if (!mods.createStat || !mods.statsContext) return [];
+  const ctx = mods.statsContext(prefs);
+  return FUZZ_STATS.map((spec) => {
+    const s = mods.createStat(spec, ctx);
+    if (!s || s.error) throw new Error(`statistic ${spec}: ${s && s.error}`);
+    return s;
+  });
+}
+
+/**
+ * One record through dissect and every inspector (and the statistics given). Throws when anything throws, when a
+ * problem's range is outside its buffer or lacks its layer/code/message, or when a field has a negative range.
+ * Returns the number of problems reported.
+ */
+export function checkFrame(mods, d, record, stats = []) {
+  const frame = d.dissect(record);
+  const prefs = d.prefs;
+  for (const p of frame.problems) {
+    const buf = p.source === undefined ? frame.data : frame.sources?.[p.source]?.data;
+    if (!buf) throw new Error(`problem names a missing source ${p.source}: ${p.message}`);
+    if (!(p.start >= 0 && p.end >= p.start && p.end <= buf.length)) throw new Error(`problem range [${p.start},${p.end}) outside its buffer of ${buf.length} bytes: ${p.layer} ${p.field ?? ''} ${p.message}`);
+    if (!p.layer || !p.code || !p.message) throw new Error(`problem without layer/code/message: ${JSON.stringify(p)}`);
+  }
+  const tree = mods.frameTree(frame, prefs);
+  mods.walk(tree, (n) => {
+    mods.fieldText(n.def, n.value);
+    if (n.start < 0 || n.len < 0) throw new Error(`field ${n.def.abbrev} has a negative range`);
+  });
+  mods.summaryLine(mods.summaryColumns(frame, prefs, 6));
+  if (mods.packetJson) JSON.stringify(mods.packetJson(frame, prefs, { hex: true }));
+  if (mods.frameDetail) mods.frameDetail(frame, prefs, { hex: false });
+  if (mods.explainFrame) mods.explainFrame(frame, prefs, {});
+  if (mods.frameHexDump) mods.frameHexDump(frame.data, frame.sources);
+  if (mods.rebuild) mods.rebuild(frame);
+  for (const s of stats) s.add(frame);
+  return frame.problems.length;
+}
+
+/** Draw every statistic (their `lines()` must not throw either). */
+export function drawStats(stats) {
+  let n = 0;
+  for (const s of stats) n += s.lines().length;
+  return n;
+}
+
 /**
  * Run `count` frames (or until `seconds` pass). `mods` gives the modules: { Dissector, registerDefaults,
- * frameTree, walk, fieldText, summaryColumns, summaryLine, explainFrame, frameDetail, frameHexDump, packetJson }.
- * `seeds`: array of { data, linkType } real frames. Returns the statistics and the failures (with their input).
+ * frameTree, walk, fieldText, summaryColumns, summaryLine, explainFrame, frameDetail, frameHexDump, packetJson,
+ * rebuild, createStat?, statsContext? }. `seeds`: array of { data, linkType } real frames. Returns the statistics,
+ * the failures (with their input) and the frames slower than `frameMs` (with their input, at most `keepSlow`).
  */
-export function fuzz(mods, seeds, { seed = 1, count = 100000, seconds = Infinity, frameMs = 250, onFailure } = {}) {
+export function fuzz(mods, seeds, { seed = 1, count = 100000, seconds = Infinity, frameMs = 250, keepSlow = 50, onFailure, onProgress } = {}) {
   const r = rng(seed);
   const registry = mods.registerDefaults();
   let d = new mods.Dissector(registry);
   const prefsOn = { ...d.prefs, 'ip.check_checksum': true, 'tcp.check_checksum': true, 'udp.check_checksum': true };
+  let stats = [];
   const deadline = Date.now() + seconds * 1000;
   const failures = [];
-  let frames = 0, problems = 0, slow = 0, maxMs = 0;
+  const slowFrames = [];
+  let frames = 0, problems = 0, slow = 0, maxMs = 0, maxIndex = -1, statLines = 0;
+  const fail = (f) => {
+    failures.push(f);
+    if (onFailure) onFailure(f);
+  };
+  const flushStats = (i) => {
+    try {
+      statLines += drawStats(stats);
+    } catch (e) {
+      fail({ index: i, linkType: -1, origLen: 0, data: [], error: `statistics: ${String(e && e.stack || e)}` });
+    }
+  };
   for (let i = 0; i < count && Date.now() < deadline; i++) {
-    if (i % 5000 === 0) d = new mods.Dissector(registry, i % 10000 === 0 ? {} : { prefs: prefsOn }); // bounded state, both pref sets
+    if (i % 5000 === 0) {
+      flushStats(i);
+      d = new mods.Dissector(registry, i % 10000 === 0 ? {} : { prefs: prefsOn }); // bounded state, both pref sets
+      stats = makeStats(mods, d.prefs);
+      if (onProgress && i) onProgress({ frames, problems, failures: failures.length, slow, maxMs });
+    }
     let data, linkType;
     const pick = r() % 10;
     if (pick === 0 || seeds.length === 0) {
@@ -134,38 +203,46 @@ export function fuzz(mods, seeds, { seed = 1, count = 100000, seconds = Infinity
       linkType = r() % 50 === 0 ? LINKTYPES[r() % LINKTYPES.length] : s.linkType;
     }
     const origLen = r() % 8 === 0 ? data.length + (r() % 100) : data.length;
-    const record = { index: i, interfaceId: 0, linkType, tsSec: 1_600_000_000 + i, tsNsec: (r() % 1e9) | 0, origLen, data, ...(r() % 20 === 0 ? { fcsLen: 4 } : {}) };
+    const fcs = r() % 20 === 0;
+    const record = { index: i, interfaceId: 0, linkType, tsSec: 1_600_000_000 + i, tsNsec: (r() % 1e9) | 0, origLen, data, ...(fcs ? { fcsLen: 4 } : {}) };
     const t0 = performance.now();
     try {
-      const frame = d.dissect(record);
-      const prefs = d.prefs;
-      for (const p of frame.problems) {
-        problems++;
-        const buf = p.source === undefined ? frame.data : frame.sources?.[p.source]?.data;
-        if (!buf) throw new Error(`problem names a missing source ${p.source}: ${p.message}`);
-        if (!(p.start >= 0 && p.end >= p.start && p.end <= buf.length)) throw new Error(`problem range [${p.start},${p.end}) outside its buffer of ${buf.length} bytes: ${p.layer} ${p.field ?? ''} ${p.message}`);
-        if (!p.layer || !p.code || !p.message) throw new Error(`problem without layer/code/message: ${JSON.stringify(p)}`);
-      }
-      const tree = mods.frameTree(frame, prefs);
-      mods.walk(tree, (n) => {
-        mods.fieldText(n.def, n.value);
-        if (n.start < 0 || n.len < 0) throw new Error(`field ${n.def.abbrev} has a negative range`);
-      });
-      mods.summaryLine(mods.summaryColumns(frame, prefs, 6));
-      if (mods.packetJson) JSON.stringify(mods.packetJson(frame, prefs, { hex: true }));
-      if (mods.frameDetail) mods.frameDetail(frame, prefs, { hex: false });
-      if (mods.explainFrame) mods.explainFrame(frame, prefs, {});
-      if (mods.frameHexDump) mods.frameHexDump(frame.data, frame.sources);
-      if (mods.rebuild) mods.rebuild(frame);
+      problems += checkFrame(mods, d, record, stats);
     } catch (e) {
-      const f = { index: i, linkType, origLen, data: Array.from(data), error: String(e && e.stack || e) };
-      failures.push(f);
-      if (onFailure) onFailure(f);
+      fail({ index: i, linkType, origLen, ...(fcs ? { fcsLen: 4 } : {}), data: Array.from(data), error: String(e && e.stack || e) });
     }
     const ms = performance.now() - t0;
-    if (ms > maxMs) maxMs = ms;
-    if (ms > frameMs) slow++;
+    if (ms > maxMs) [maxMs, maxIndex] = [ms, i];
+    if (ms > frameMs) {
+      slow++;
+      if (slowFrames.length < keepSlow) slowFrames.push({ index: i, ms, linkType, origLen, ...(fcs ? { fcsLen: 4 } : {}), data: Array.from(data) });
+    }
     frames++;
   }
-  return { frames, problems, failures, slow, maxMs };
+  flushStats(count);
+  return { frames, problems, failures, slow, slowFrames, maxMs, maxIndex, statLines };
+}
+
+/**
+ * Replay saved inputs exactly (each one alone, on a fresh Dissector, through every inspector and statistic).
+ * Returns the failures as `{ input, error }` and the slowest time in ms.
+ */
+export function replay(mods, inputs) {
+  const registry = mods.registerDefaults();
+  const failures = [];
+  let maxMs = 0;
+  inputs.forEach((j, i) => {
+    const d = new mods.Dissector(registry);
+    const stats = makeStats(mods, d.prefs);
+    const record = { index: 0, interfaceId: 0, linkType: j.linkType, tsSec: 1_600_000_000, tsNsec: 0, origLen: j.origLen ?? j.data.length, data: new Uint8Array(j.data), ...(j.fcsLen ? { fcsLen: j.fcsLen } : {}) };
+    const t0 = performance.now();
+    try {
+      checkFrame(mods, d, record, stats);
+      drawStats(stats);
+    } catch (e) {
+      failures.push({ input: i, error: String(e && e.stack || e) });
+    }
+    maxMs = Math.max(maxMs, performance.now() - t0);
+  });
+  return { failures, maxMs };
 }

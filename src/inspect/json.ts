@@ -11,6 +11,7 @@
  */
 import type { Frame } from '../dissect/frame.js';
 import type { Prefs } from '../dissect/prefs.js';
+import { toHex } from '../core/bytes.js';
 import { fieldText } from '../fields/format.js';
 import type { FieldDef, FieldNode, FieldType } from '../fields/types.js';
 import { absoluteTimes, displayTree, ekTime, lineOf, topBytes } from './text.js';
@@ -119,18 +120,14 @@ export function textKey(node: FieldNode, data: Uint8Array): string {
 export function jsonValue(def: FieldDef, value: FieldNode['value']): string | null {
   if (def.type === 'PROTOCOL' || def.type === 'NONE' || value === null) return null;
   if ((def.type === 'BYTES' || def.type === 'UINT_BYTES') && value instanceof Uint8Array) {
-    let s = '';
-    for (let i = 0; i < value.length; i++) s += (i ? ':' : '') + value[i]!.toString(16).padStart(2, '0');
-    return s;
+    return toHex(value, 0, value.length, ':');
   }
   return fieldText(def, value);
 }
 
 function hexOf(data: Uint8Array, start: number, len: number): string {
   if (start < 0 || start + len > data.length) return 'field length invalid!';
-  let s = '';
-  for (let i = start; i < start + len; i++) s += data[i]!.toString(16).padStart(2, '0');
-  return s;
+  return toHex(data, start, start + len);
 }
 
 /** The hex part of a `_raw` entry: the field's value in hex for bit fields, else its bytes. */

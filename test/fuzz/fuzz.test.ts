@@ -2,7 +2,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error plain JS engine shared with scripts/fuzz.mjs
-import { fuzz, mutate, rng } from '../../scripts/fuzz-engine.mjs';
+import { FUZZ_STATS, fuzz, mutate, replay, rng } from '../../scripts/fuzz-engine.mjs';
 import { readCapture } from '../../src/capture/reader.js';
 import { Dissector } from '../../src/dissect/dissect.js';
 import { registerDefaults } from '../../src/protocols/index.js';
@@ -14,9 +14,10 @@ import { frameDetail } from '../../src/inspect/text.js';
 import { frameHexDump } from '../../src/inspect/hexdump.js';
 import { packetJson } from '../../src/inspect/json.js';
 import { rebuild } from '../../src/craft/build.js';
+import { createStat, statsContext } from '../../src/inspect/stats/index.js';
 
 const root = new URL('../..', import.meta.url).pathname;
-const mods = { Dissector, registerDefaults, frameTree, walk, fieldText, summaryColumns, summaryLine, explainFrame, frameDetail, frameHexDump, packetJson, rebuild };
+const mods = { Dissector, registerDefaults, frameTree, walk, fieldText, summaryColumns, summaryLine, explainFrame, frameDetail, frameHexDump, packetJson, rebuild, createStat, statsContext };
 
 function files(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -56,11 +57,31 @@ describe('fuzzing (short seeded CI pass; npm run fuzz runs 1,000,000 frames)', (
     });
   }
 
-  it('replays every saved failing input (fixtures/fuzz) without failure', () => {
-    const saved = files(join(root, 'fixtures', 'fuzz')).filter((f) => f.endsWith('.json'));
+  it('every -z statistic is fed and drawn', () => {
+    const res = fuzz(mods, seeds, { seed: 3, count: 300 });
+    expect(FUZZ_STATS).toContain('expert');
+    expect(res.failures).toEqual([]);
+    expect(res.statLines).toBeGreaterThan(FUZZ_STATS.length);
+  });
+
+  it('a failure is reported with its input (the engine catches what an inspector throws)', () => {
+    const broken = { ...mods, explainFrame: () => { throw new Error('boom'); } };
+    const res = fuzz(broken, seeds, { seed: 1, count: 3 });
+    expect(res.failures).toHaveLength(3);
+    expect(res.failures[0].error).toContain('boom');
+    expect(replay(broken, [{ linkType: 1, data: res.failures[0].data }]).failures).toHaveLength(1);
+  });
+
+  const saved = files(join(root, 'fixtures', 'fuzz')).filter((f) => f.endsWith('.json'));
+  it('has saved inputs to replay (fixtures/fuzz)', () => {
+    expect(saved.length).toBeGreaterThan(0);
+  });
+
+  it('replays every saved failing input (fixtures/fuzz) exactly, then mutated, without failure', { timeout: 120_000 }, () => {
     for (const f of saved) {
-      const j = JSON.parse(readFileSync(f, 'utf8')) as { linkType: number; origLen: number; data: number[] };
-      const res = fuzz(mods, [{ data: new Uint8Array(j.data), linkType: j.linkType }], { seed: 1, count: 50 });
+      const j = JSON.parse(readFileSync(f, 'utf8')) as { linkType: number; origLen: number; fcsLen?: number; data: number[] };
+      expect(replay(mods, [j]).failures.map((x: { error: string }) => `${f}: ${x.error.split('\n')[0]}`)).toEqual([]);
+      const res = fuzz(mods, [{ data: new Uint8Array(j.data), linkType: j.linkType }], { seed: 1, count: 20 });
       expect(res.failures.map((x: { error: string }) => `${f}: ${x.error.split('\n')[0]}`)).toEqual([]);
     }
   });
