@@ -13,11 +13,13 @@ import { registerDefaults } from '../dist/protocols/index.js';
 const args = process.argv.slice(2);
 let only = null;
 let show = 0;
+let causes = false;
 let root = new URL('../../shared', import.meta.url).pathname;
 const paths = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--fields') only = new Set(args[++i].split(','));
   else if (args[i] === '--show') show = Number(args[++i]);
+  else if (args[i] === '--causes') causes = true;
   else if (args[i] === '--root') root = args[++i];
   else paths.push(args[i]);
 }
@@ -46,6 +48,19 @@ const fopts = { header: false, separator: '\t', occurrence: 'a', aggregator: ','
 const BOOL = new Set(['_ws.malformed', '_ws.short']);
 
 const perField = new Map();
+// --causes: each mismatching cell is charged to where our frame.protocols first leaves tshark's
+// ("tcp>http": tshark decodes http after tcp, we do not), or to "same protocols" when both decoded the same layers.
+const perCause = new Map();
+const causeFields = new Map();
+const causeSamples = new Map();
+function causeOf(ours, theirs) {
+  if (ours === theirs) return 'same protocols';
+  const a = ours.split(':');
+  const b = theirs.split(':');
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return `${b[i - 1] ?? ''}>${b[i] ?? '(end)'} (ours ${a[i] ?? '(end)'})`;
+}
 const samples = new Map();
 let files = 0, filesEqual = 0, rows = 0, rowsEqual = 0, cells = 0, cellsEqual = 0, errors = 0, rowCountDiff = 0;
 for (const g of goldens) {
@@ -76,6 +91,8 @@ for (const g of goldens) {
     const a = ours[r].split('\t');
     const b = lines[r].split('\t');
     let rowEq = true;
+    const pc = header.indexOf('frame.protocols');
+    const cause = causes && pc >= 0 ? causeOf(a[pc] ?? '', b[pc] ?? '') : '';
     for (let c = 0; c < header.length; c++) {
       const f = header[c];
       if (only && !only.has(f)) continue;
@@ -85,6 +102,15 @@ for (const g of goldens) {
       if (BOOL.has(f)) { x = x === '' ? '' : '1'; y = y === '' ? '' : '1'; }
       if (x === y) { cellsEqual++; continue; }
       rowEq = false;
+      if (causes) {
+        perCause.set(cause, (perCause.get(cause) ?? 0) + 1);
+        const cf = causeFields.get(cause) ?? new Map();
+        cf.set(f, (cf.get(f) ?? 0) + 1);
+        causeFields.set(cause, cf);
+        const cs = causeSamples.get(cause) ?? new Set();
+        if (cs.size < 3) cs.add(`${rel}#${r + 1}`);
+        causeSamples.set(cause, cs);
+      }
       perField.set(f, (perField.get(f) ?? 0) + 1);
       const s = samples.get(f) ?? [];
       if (s.length < show) s.push(`${rel}#${r + 1}: ours=${JSON.stringify(x)} tshark=${JSON.stringify(y)}`);
@@ -99,4 +125,11 @@ console.log(`files ${files} (equal ${filesEqual}, row count differs ${rowCountDi
 for (const [f, c] of [...perField].sort((a, b) => b[1] - a[1])) {
   console.log(`${String(c).padStart(7)}  ${f}`);
   for (const s of samples.get(f) ?? []) console.log(`           ${s}`);
+}
+if (causes) {
+  console.log('\nby cause (where our frame.protocols first leaves tshark\'s): cells, then the fields most affected');
+  for (const [c, n] of [...perCause].sort((a, b) => b[1] - a[1])) {
+    const top = [...causeFields.get(c)].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([f, k]) => `${f} ${k}`).join(', ');
+    console.log(`${String(n).padStart(7)}  ${c}: ${top}  [${[...causeSamples.get(c)].join(' ')}]`);
+  }
 }

@@ -83,11 +83,17 @@ function makeProtocol(name: DnsVariant, table: FieldTable, bindings: Binding[]):
       }
       const length = readUint(b, start, 2);
       let msgEnd = start + 2 + length;
+      const first = ctx.problems.length;
       if (msgEnd > end) {
         ctx.problems.push(problem(name, 'truncated', start + 2, end, `message of ${length} bytes (dns.length), ${end - start - 2} present in this segment`, { field: 'dns.length', expected: length, actual: end - start - 2, limitedBy: 'tcp.len' }));
         msgEnd = end;
       }
       const value = decodeMessage(b, start + 2, msgEnd, ctx.problems, name, msgEnd < start + 2 + length ? (snapped ? 'frame.cap_len' : 'tcp.len') : 'dns.length');
+      // A message that continues in later segments (not cut by the snaplen) is not damaged: tshark, without
+      // desegmentation, calls it an unreassembled fragment (a note), not a malformed packet.
+      if (msgEnd < start + 2 + length && !snapped) {
+        for (let i = first; i < ctx.problems.length; i++) if (ctx.problems[i]!.code === 'truncated') ctx.problems[i] = { ...ctx.problems[i]!, severity: 'note' };
+      }
       value.length = length;
       if (msgEnd < end) return { value, headerEnd: msgEnd, end, next: [{ proto: name }] };
       return { value, headerEnd: msgEnd, end: msgEnd };

@@ -350,6 +350,16 @@ export function ethernetEncodingLength(input: EthernetInput, payloadLength: numb
   return HDR + payloadLength + padLen + (input.trailer?.length ?? 0) + (input.fcs === undefined ? 0 : 4);
 }
 
+/**
+ * What follows an IEEE 802.3 length: an 802.2 LLC header, except for "raw" Novell IPX frames, whose first two bytes
+ * are 0xffff (tshark's rule; IPX is not decoded: data).
+ */
+export function ieee8023Next(b: Uint8Array, at: number, end: number): { next?: readonly { proto: string }[] } {
+  if (at >= end) return {};
+  if (at + 2 <= end && b[at] === 0xff && b[at + 1] === 0xff) return {};
+  return { next: [{ proto: 'llc' }] };
+}
+
 /** True when nothing but `data` (or nothing at all) follows the layer at `ctx.index`: its Info text then stays. */
 export function onlyDataInside(ctx: TreeContext): boolean {
   const next = ctx.layers[ctx.index + 1];
@@ -393,7 +403,7 @@ export const ethernet = defineProtocol<EthernetValue, EthernetInput>({
       const payloadEnd = Math.min(lenEnd, pduEnd);
       const tail = linkTail(b, ctx.wireLen, start, payloadEnd, ctx.fcsLen === 4 ? end : pduEnd, ctx.fcsLen === 4 ? 'known' : 'maybe');
       Object.assign(v, tail);
-      return { value: v, headerEnd: hdrEnd, end: payloadEnd };
+      return { value: v, headerEnd: hdrEnd, end: payloadEnd, ...ieee8023Next(b, hdrEnd, payloadEnd) };
     }
     if (v.type < MIN_ETHERTYPE) {
       ctx.problems.push(problem('eth', 'bad-value', start + 12, start + 14, `0x${v.type.toString(16).padStart(4, '0')} (${v.type}) is neither an 802.3 length (up to 1500) nor an EtherType (1536 or more)`, { field: 'eth.invalid_lentype', actual: v.type, severity: 'warning' }));

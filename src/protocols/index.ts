@@ -7,6 +7,8 @@ import { ethernet } from './ethernet.js';
 import { arp } from './arp.js';
 import { loopLink, nullLink } from './null.js';
 import { raw } from './raw.js';
+import { fddi } from './fddi.js';
+import { llc } from './llc.js';
 import { sll, sll2 } from './sll.js';
 import { ieee8021ad, vlan } from './vlan.js';
 import { ipv4 } from './ipv4.js';
@@ -18,7 +20,7 @@ import { udp } from './udp.js';
 import type { Protocol } from './types.js';
 
 /** Every protocol wirelens knows, outermost layers first. */
-export const PROTOCOLS: readonly Protocol<any, any>[] = [ethernet, sll, sll2, nullLink, loopLink, raw, ieee8021ad, vlan, arp, ipv4, ipv6, ah, esp, icmp, icmpv6, tcp, udp, dhcp, dns, mdns, llmnr, data];
+export const PROTOCOLS: readonly Protocol<any, any>[] = [ethernet, sll, sll2, nullLink, loopLink, raw, fddi, ieee8021ad, vlan, llc, arp, ipv4, ipv6, ah, esp, icmp, icmpv6, tcp, udp, dhcp, dns, mdns, llmnr, data];
 
 /** Register every protocol and its bindings (no import side effects: call this, or bind your own). */
 export function registerDefaults(reg: Registry = new Registry()): Registry {
@@ -32,3 +34,4 @@ export { dhcp };
 export { dns, mdns, llmnr };
 export { tcp };
 export { arp, ieee8021ad, loopLink, nullLink, raw, sll, sll2, vlan };
+export { fddi, llc };

@@ -7,7 +7,7 @@ import { problem } from '../core/problem.js';
 import { compileHeader } from '../fields/compile.js';
 import { defineFields } from '../fields/types.js';
 import type { FieldNode, FieldTable } from '../fields/types.js';
-import { ETHERTYPES, MAX_8023_LEN, claimedEnd, linkTail, linkTailLength, linkTailNodes, onlyDataInside } from './ethernet.js';
+import { ETHERTYPES, MAX_8023_LEN, claimedEnd, ieee8023Next, linkTail, linkTailLength, linkTailNodes, onlyDataInside } from './ethernet.js';
 import type { LinkTail } from './ethernet.js';
 import { EncodeError } from '../core/problem.js';
 import { defineProtocol } from './types.js';
@@ -123,7 +123,7 @@ function tagProtocol(shape: TagShape): Protocol<VlanValue, VlanInput> {
         }
         const payloadEnd = Math.min(lenEnd, end);
         Object.assign(v, linkTail(b, ctx.wireLen, start, payloadEnd, end, 'none'));
-        return { value: v, headerEnd: hdrEnd, end: payloadEnd };
+        return { value: v, headerEnd: hdrEnd, end: payloadEnd, ...ieee8023Next(b, hdrEnd, payloadEnd) };
       }
       return { value: v, headerEnd: hdrEnd, end, next: [{ table: 'ethertype', key: v.etype }], ...(hdrEnd < end ? { via: 'ethertype' } : {}) };
     },
