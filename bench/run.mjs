@@ -3,7 +3,7 @@
 // in alternation, several rounds; medians of packets/s, the median of the per-round ratios, peak RSS.
 // Writes the table to bench/RESULTS.md (newest first, earlier results kept below).
 //
-//   node bench/run.mjs [--runs N] [--packets N] [--rows a,b,...] [--no-write] [--memory-5m]
+//   node bench/run.mjs [--runs N] [--packets N] [--rows a,b,...] [--no-write] [--memory-5m] [--note TEXT]
 //
 // Captures are made with ../shared/bench/make-capture.py (deterministic; a smaller N is a prefix of a larger one)
 // into $BENCH_DIR (default /tmp) when missing. Needs `npx tsc` (dist/) and the peers (tcpdump, tshark,
@@ -29,6 +29,7 @@ const RUNS = Number(opt('--runs', '3'));
 const N = Number(opt('--packets', '1000000'));
 const ROWS = opt('--rows', 'read,summary,fields,filter,detail,dissect,craft,memory').split(',');
 const WRITE = !argv.includes('--no-write');
+const NOTE = opt('--note', ''); // a line written under the date (what this run measured)
 const SCAPY_N = Math.min(20000, N);
 const CRAFT_N = Math.min(5000, N); // scapy builds ~700 packets/s
 
@@ -183,6 +184,7 @@ if (WRITE) {
     '',
     `## ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
     '',
+    ...(NOTE ? [NOTE, ''] : []),
     `Machine: ${cpus().length} × ${cpu}, ${fmt(totalmem() / 2 ** 30)} GiB, Node ${process.version}. Capture: \`make-capture.py\` ${fmt(N)} packets (${F}); ${RUNS} rounds, commands alternated, medians; ratio = median of per-round ratios of packets/s. Commands: \`node bench/run.mjs ${argv.join(' ')}\`, see the row table in the script.`,
     '',
     ...lines,
