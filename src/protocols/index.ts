@@ -9,6 +9,8 @@ import { loopLink, nullLink } from './null.js';
 import { raw } from './raw.js';
 import { fddi } from './fddi.js';
 import { llc } from './llc.js';
+import { gre } from './gre.js';
+import { erspan } from './erspan.js';
 import { sll, sll2 } from './sll.js';
 import { ieee8021ad, vlan } from './vlan.js';
 import { ipv4 } from './ipv4.js';
@@ -20,7 +22,7 @@ import { udp } from './udp.js';
 import type { Protocol } from './types.js';
 
 /** Every protocol wirelens knows, outermost layers first. */
-export const PROTOCOLS: readonly Protocol<any, any>[] = [ethernet, sll, sll2, nullLink, loopLink, raw, fddi, ieee8021ad, vlan, llc, arp, ipv4, ipv6, ah, esp, icmp, icmpv6, tcp, udp, dhcp, dns, mdns, llmnr, data];
+export const PROTOCOLS: readonly Protocol<any, any>[] = [ethernet, sll, sll2, nullLink, loopLink, raw, fddi, ieee8021ad, vlan, llc, arp, ipv4, ipv6, ah, esp, icmp, icmpv6, gre, erspan, tcp, udp, dhcp, dns, mdns, llmnr, data];
 
 /** Register every protocol and its bindings (no import side effects: call this, or bind your own). */
 export function registerDefaults(reg: Registry = new Registry()): Registry {
@@ -34,4 +36,4 @@ export { dhcp };
 export { dns, mdns, llmnr };
 export { tcp };
 export { arp, ieee8021ad, loopLink, nullLink, raw, sll, sll2, vlan };
-export { fddi, llc };
+export { erspan, fddi, gre, llc };
