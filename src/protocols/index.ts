@@ -11,6 +11,8 @@ import { fddi } from './fddi.js';
 import { llc } from './llc.js';
 import { gre } from './gre.js';
 import { erspan } from './erspan.js';
+import { ppp } from './ppp.js';
+import { pppoed, pppoes } from './pppoe.js';
 import { sll, sll2 } from './sll.js';
 import { ieee8021ad, vlan } from './vlan.js';
 import { ipv4 } from './ipv4.js';
@@ -22,7 +24,7 @@ import { udp } from './udp.js';
 import type { Protocol } from './types.js';
 
 /** Every protocol wirelens knows, outermost layers first. */
-export const PROTOCOLS: readonly Protocol<any, any>[] = [ethernet, sll, sll2, nullLink, loopLink, raw, fddi, ieee8021ad, vlan, llc, arp, ipv4, ipv6, ah, esp, icmp, icmpv6, gre, erspan, tcp, udp, dhcp, dns, mdns, llmnr, data];
+export const PROTOCOLS: readonly Protocol<any, any>[] = [ethernet, sll, sll2, nullLink, loopLink, raw, fddi, ppp, ieee8021ad, vlan, llc, pppoed, pppoes, arp, ipv4, ipv6, ah, esp, icmp, icmpv6, gre, erspan, tcp, udp, dhcp, dns, mdns, llmnr, data];
 
 /** Register every protocol and its bindings (no import side effects: call this, or bind your own). */
 export function registerDefaults(reg: Registry = new Registry()): Registry {
@@ -36,4 +38,4 @@ export { dhcp };
 export { dns, mdns, llmnr };
 export { tcp };
 export { arp, ieee8021ad, loopLink, nullLink, raw, sll, sll2, vlan };
-export { erspan, fddi, gre, llc };
+export { erspan, fddi, gre, llc, ppp, pppoed, pppoes };
