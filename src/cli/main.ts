@@ -263,8 +263,21 @@ export async function main(argv: string[]): Promise<number> {
   progress.done();
   if (stats.length) for (const l of drawAll(stats)) out.line(l);
   await out.flush();
-  if (sink) await sink.close();
   const problems = input.problems();
+  // Not a capture at all (empty, too short, unknown magic): exit 2 and no output file; a capture damaged after
+  // its header: the records before the damage were processed (and written), exit 3.
+  const notCapture = input.info.format === undefined;
+  if (sink) {
+    try {
+      if (notCapture) await sink.abort();
+      else await sink.close();
+    } catch (e) {
+      await sink.abort();
+      process.stderr.write(`wirelens: cannot write "${opts.write}": ${(e as Error).message}\n`);
+      return EXIT.usage;
+    }
+  }
   for (const p of problems) process.stderr.write(`wirelens: ${file}: ${p.message} (at byte ${p.start})\n`);
-  return problems.some((p) => p.severity === 'error') ? EXIT.damaged : EXIT.ok;
+  if (!problems.some((p) => p.severity === 'error')) return EXIT.ok;
+  return notCapture ? EXIT.badInput : EXIT.damaged;
 }

@@ -84,11 +84,11 @@ describe('exit codes and errors', () => {
     expect(r.code).toBe(EXIT.badInput);
     expect(r.err).toMatch(/no such file/);
   });
-  it('a file that is not a capture names the bytes seen, exit 3', async () => {
+  it('a file that is not a capture names the bytes seen, exit 2', async () => {
     const f = join(dir, 'text.pcap');
     writeFileSync(f, 'hello world, not a capture');
     const r = await run(['-r', f]);
-    expect(r.code).toBe(EXIT.damaged);
+    expect(r.code).toBe(EXIT.badInput);
     expect(r.err).toMatch(/magic 0x68656c6c/);
   });
   it('a capture cut inside a record prints the complete records, then the truncation with its offset, exit 3', async () => {
