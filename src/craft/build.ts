@@ -7,6 +7,7 @@ import type { Frame } from '../dissect/frame.js';
 import { bytesEqual } from '../core/bytes.js';
 import { EncodeError } from '../core/problem.js';
 import { data } from '../protocols/data.js';
+import { claimedEnd } from '../protocols/ethernet.js';
 import type { EncodeContext, Layer, Protocol } from '../protocols/types.js';
 
 /** One layer to build: a protocol and its crafting input. */
@@ -102,8 +103,11 @@ export function rebuild(
   const own = frame.layers.filter((l) => l.source === undefined);
   const gaps = own.map((l, i) => {
     const inner = own[i + 1];
-    if (!inner || l.proto.complete || inner.end >= l.end) return undefined;
-    return frame.data.subarray(inner.end, l.end);
+    if (!inner || l.proto.complete) return undefined;
+    // An inner link layer (Ethernet in a tunnel) may own padding and a trailer past its PDU: those are its own.
+    const innerEnd = claimedEnd(inner);
+    if (innerEnd >= l.end) return undefined;
+    return frame.data.subarray(innerEnd, l.end);
   });
   let body: Uint8Array;
   try {

@@ -86,6 +86,8 @@ export interface GreSre {
   af: number;
   offset: number;
   info: Uint8Array;
+  /** The SRE length field when it differs from the information captured (an entry cut short). */
+  length?: number;
 }
 
 export interface GreValue {
@@ -195,7 +197,11 @@ export const gre = defineProtocol<GreValue, GreInput>({
           v.routes.push(sre);
           break;
         }
-        if (at + len > end) return cut(at, at + len - start, 'gre.routing.information');
+        if (at + len > end) {
+          // The entry's header is there (tshark shows it), its information is cut.
+          v.routes.push({ ...sre, info: b.subarray(at, end), length: len });
+          return cut(at, at + len - start, 'gre.routing.information');
+        }
         sre.info = b.subarray(at, at + len);
         v.routes.push(sre);
         at += len;
@@ -262,8 +268,8 @@ export const gre = defineProtocol<GreValue, GreInput>({
       out.push({ def: F.routing, start: at, len: 4 + r.info.length, value: null });
       out.push({ def: F.routing_af, start: at, len: 2, value: r.af });
       out.push({ def: F.routing_sre_offset, start: at + 2, len: 1, value: r.offset });
-      out.push({ def: F.routing_sre_length, start: at + 3, len: 1, value: r.info.length });
-      if (r.af !== 0 || r.info.length) out.push({ def: F.routing_information, start: at + 4, len: r.info.length, value: r.info });
+      out.push({ def: F.routing_sre_length, start: at + 3, len: 1, value: r.length ?? r.info.length });
+      if ((r.af !== 0 || r.info.length) && r.length === undefined) out.push({ def: F.routing_information, start: at + 4, len: r.info.length, value: r.info });
       at += 4 + r.info.length;
     }
     void ctx;
