@@ -7,35 +7,19 @@
 process.env.TZ = 'UTC';
 delete process.env.NO_COLOR;
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { readCaptureFile } from '../../src/capture/reader.js';
+import { parseTestlist, splitWords, stderrFile } from './testlist.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
-interface Case {
-  name: string;
-  source: 'tshark' | 'reviewed';
-  capture: string;
-  expected: string;
-  args: string[];
-}
-
-function parseTestlist(text: string): Case[] {
-  const out: Case[] = [];
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    if (!line || line.startsWith('#')) continue;
-    const [name, source, capture, expected, ...args] = line.split(/\s+/);
-    if (!name || (source !== 'tshark' && source !== 'reviewed') || !capture || !expected) throw new Error(`bad TESTLIST line: ${raw}`);
-    out.push({ name, source, capture, expected, args });
-  }
-  return out;
-}
-
-/** Run the command with `argv`, returning what it wrote to stdout and its exit code. */
-export async function runCli(argv: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+/** Run the command with `argv` (and `env` set meanwhile), returning what it wrote to stdout and stderr and its exit code. */
+export async function runCli(argv: string[], env: Record<string, string> = {}): Promise<{ stdout: string; stderr: string; code: number }> {
   let stdout = '';
   let stderr = '';
   const w = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
@@ -46,12 +30,18 @@ export async function runCli(argv: string[]): Promise<{ stdout: string; stderr: 
     stderr += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
     return true;
   });
+  const saved = Object.keys(env).map((k) => [k, process.env[k]] as const);
+  Object.assign(process.env, env);
   try {
     const code = await main(argv);
     return { stdout, stderr, code };
   } finally {
     w.mockRestore();
     e.mockRestore();
+    for (const [k, v] of saved) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
   }
 }
 
@@ -60,23 +50,86 @@ const update = process.env['WIRELENS_UPDATE'] === '1';
 
 afterEach(() => vi.restoreAllMocks());
 
+const tmp = mkdtempSync(join(tmpdir(), 'wirelens-testlist-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/**
+ * A capture file as the -w comparison sees it: pcap byte for byte; pcapng as its packet records, each with the
+ * interface it names (link type, snapshot length, name, description, time units, FCS length), which is what a reader
+ * gets from it. (tshark's section header names tshark, and tshark copies every interface of the input, used or not.)
+ */
+function captureView(bytes: Uint8Array): unknown {
+  const f = readCaptureFile(bytes);
+  if (f.format === 'pcap') return bytes;
+  const iface = (section: number, id: number): unknown => {
+    const i = f.interfaces.find((x) => x.sectionIndex === section && x.id === id);
+    return i ? [i.linkType, i.snapLen, i.name, i.description, i.unitsPerSecond, i.tsOffset, i.fcsLen] : undefined;
+  };
+  return {
+    problems: f.problems.map((p) => p.message),
+    records: f.records.map((r) => [iface(r.sectionIndex ?? 0, r.interfaceId), r.tsSec, r.tsNsec, r.origLen, [...r.data], r.flags, r.comments]),
+  };
+}
+
 describe('TESTLIST', () => {
   it('has both tshark-checked and reviewed cases', () => {
     expect(cases.filter((c) => c.source === 'tshark').length).toBeGreaterThanOrEqual(10);
     expect(cases.filter((c) => c.source === 'reviewed').length).toBeGreaterThanOrEqual(3);
   });
 
+  it('names each case once', () => {
+    const names = cases.map((c) => c.name);
+    expect(new Set(names).size).toBe(names.length);
+  });
+
   for (const c of cases) {
-    it(`${c.name}: wirelens ${c.args.join(' ')} ${c.capture}`, async () => {
-      const r = await runCli(['-r', root + 'fixtures/' + c.capture, ...c.args]);
-      expect(r.code).toBe(0);
+    const env = Object.entries(c.env).map(([k, v]) => `${k}=${v} `).join('');
+    it(`${c.name}: ${env}wirelens ${c.args.join(' ')} ${c.capture ?? ''}`, async () => {
+      // %OUT: a file the command writes (-w); it is compared with the expected capture instead of stdout.
+      const out = join(tmp, c.name + (c.expected.endsWith('.pcap') ? '.pcap' : '.pcapng'));
+      const args = c.args.map((a) => (a === '%OUT' ? out : a));
+      const r = await runCli([...(c.capture ? ['-r', root + 'fixtures/' + c.capture] : []), ...args], c.env);
       const path = root + 'fixtures/cli/expected/' + c.expected;
       if (update && c.source === 'reviewed') writeFileSync(path, r.stdout);
+      if (c.status !== 0) {
+        const err = readFileSync(root + 'fixtures/cli/expected/' + stderrFile(c.expected), 'utf8');
+        expect(err.length).toBeGreaterThan(0);
+        expect(r.stderr).toBe(err);
+      }
+      expect(r.code).toBe(c.status);
+      if (c.args.includes('%OUT')) {
+        expect(r.stdout).toBe('');
+        const want = new Uint8Array(readFileSync(path));
+        expect(want.length).toBeGreaterThan(0);
+        expect(captureView(new Uint8Array(readFileSync(out)))).toEqual(captureView(want));
+        return;
+      }
       const want = readFileSync(path, 'utf8');
-      expect(want.length).toBeGreaterThan(0);
+      if (c.status === 0 && !c.args.includes('-q')) expect(want.length).toBeGreaterThan(0);
       expect(r.stdout).toBe(want);
     });
   }
+});
+
+describe('TESTLIST format', () => {
+  it("splits on blanks and keeps what '...' quotes as one word", () => {
+    expect(splitWords('a  b\tc \\t')).toEqual(['a', 'b', 'c', '\\t']);
+    expect(splitWords("-Y 'dns.qry.name contains \"a\"' -c 1")).toEqual(['-Y', 'dns.qry.name contains "a"', '-c', '1']);
+    expect(splitWords("-Y'a b'c '' x")).toEqual(['-Ya bc', '', 'x']);
+    expect(splitWords("\ta\t b ")).toEqual(['a', 'b']);
+    expect(() => splitWords("-Y 'dns")).toThrow(/unclosed quote/);
+  });
+
+  it('reads status, environment and the no-capture mark', () => {
+    const [c] = parseTestlist("x  tshark:4  -  x.out  NO_COLOR=1 A_B=2 -Y 'a b'\n");
+    expect(c).toEqual({ name: 'x', source: 'tshark', status: 4, capture: undefined, expected: 'x.out', env: { NO_COLOR: '1', A_B: '2' }, args: ['-Y', 'a b'] });
+    expect(stderrFile('x.out')).toBe('x.err');
+    expect(() => parseTestlist('x  other  cap  x.out')).toThrow(/bad TESTLIST line/);
+  });
+
+  it('every case with a non-zero status has its expected standard error', () => {
+    for (const c of cases.filter((x) => x.status !== 0)) expect(existsSync(root + 'fixtures/cli/expected/' + stderrFile(c.expected)), c.name).toBe(true);
+  });
 });
 
 describe('command-line behaviour of the inspectors', () => {
