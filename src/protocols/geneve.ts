@@ -186,14 +186,16 @@ export const geneve = defineProtocol<GeneveValue, GeneveInput>({
           len: 1,
           value: o.flags,
           ...(o.flags ? { text: `Flags: ${hex(o.flags, 2)} (RSVD)` } : { hidden: true }),
-          children: [{ def: F.option_flags_reserved, start: at + 3, len: 1, value: o.flags !== 0, bitmask: 0xe0 }],
+          children: [{ def: F.option_flags_reserved, start: at + 3, len: 1, value: o.flags !== 0, bitmask: 0xe0, ...(o.flags ? {} : { hidden: true }) }],
         },
         { def: F.option_length, start: at + 3, len: 1, value: len },
       ];
       const d = at + 4;
       if (key === GCP_VNID && o.data.length >= 4) {
         const w = ((o.data[0]! << 24) | (o.data[1]! << 16) | (o.data[2]! << 8) | o.data[3]!) >>> 0;
-        sub.push({ def: F.gcp_vnid, start: d, len: 4, value: w >>> 4 });
+        // tshark draws the 28 bits with a double space between bytes (proto_tree_add_bits_item).
+        const drawn = [...w.toString(2).padStart(32, '0')].map((c, i) => (i >= 28 ? '.' : c)).join('').replace(/(.{4})(?=.)/g, '$1 ').replace(/(.{9}) (?=.)/g, '$1  ');
+        sub.push({ def: F.gcp_vnid, start: d, len: 4, value: w >>> 4, text: `${drawn} = GCP Virtual Network ID: ${w >>> 4}` });
         sub.push({ def: F.gcp_direction, start: d, len: 4, value: (w & 1) !== 0, bitmask: 0x1 });
         sub.push({ def: F.gcp_reserved, start: d, len: 4, value: (w & 0xe) !== 0, bitmask: 0xe });
       } else if (key === GCP_ENDPOINT) sub.push({ def: F.gcp_endpoint, start: d, len: o.data.length, value: o.data });

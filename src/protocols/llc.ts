@@ -232,11 +232,9 @@ export const llc = defineProtocol<LlcValue, LlcInput>({
   name: 'llc',
   shortName: 'LLC',
   table: llcTable,
-  // Linux cooked protocol type 4 (LINUX_SLL_P_802_2), the Jumbo LLC EtherType.
-  bindings: [
-    { table: 'sll.ltype', key: 4 },
-    { table: 'ethertype', key: 0x8870 },
-  ],
+  // Linux cooked protocol type 4 (LINUX_SLL_P_802_2). (Not bound to an EtherType: on Ethernet an 802.3 length
+  // precedes LLC, and an encoder of the outer layer must write that length, not an EtherType.)
+  bindings: [{ table: 'sll.ltype', key: 4 }],
   decode(b, start, end, ctx) {
     const avail = end - start;
     const v: LlcValue = { dsap: avail > 0 ? b[start]! : 0, ssap: avail > 1 ? b[start + 1]! : 0, controlLength: 1 };
@@ -304,7 +302,8 @@ export const llc = defineProtocol<LlcValue, LlcInput>({
       const o = s + 2 + len;
       const ouiText = [v.oui >> 16, (v.oui >> 8) & 0xff, v.oui & 0xff].map((x) => x.toString(16).padStart(2, '0')).join(':');
       const name = OUI_NAMES[v.oui];
-      out.push({ def: F.oui, start: o, len: 3, value: v.oui, text: `Organization Code: ${ouiText}${name ? ` (${name})` : ''}` });
+      // tshark 4.0 prints 00:00:00's manufacturer name cut off, without its closing parenthesis.
+      out.push({ def: F.oui, start: o, len: 3, value: v.oui, text: `Organization Code: ${ouiText}${name ? ` (${name}${v.oui === 0 ? '' : ')'}` : ''}` });
       out.push({ def: pidField(v.oui, c), start: o + 3, len: 2, value: v.pid });
     }
     void ctx;

@@ -25,7 +25,7 @@ export const SPECIAL_LABELS: Readonly<Record<number, string>> = {
 export const mplsTable = defineFields(
   { abbrev: 'mpls', name: 'MultiProtocol Label Switching Header', desc: 'A stack of labels that routers switch on instead of looking at the IP header' },
   {
-    label: { abbrev: 'mpls.label', name: 'MPLS Label', type: 'UINT32', base: 'DEC_HEX', bitmask: 0xfffff000, desc: 'The label: which forwarding equivalence class (path) the packet follows; 0-15 are reserved' },
+    label: { abbrev: 'mpls.label', name: 'MPLS Label', type: 'UINT32', base: 'DEC_HEX', hexDigits: 5, bitmask: 0xfffff000, desc: 'The label: which forwarding equivalence class (path) the packet follows; 0-15 are reserved' },
     exp: { abbrev: 'mpls.exp', name: 'MPLS Experimental Bits', type: 'UINT32', base: 'DEC', bitmask: 0x00000e00, desc: 'Traffic class bits (formerly experimental): quality of service' },
     bottom: { abbrev: 'mpls.bottom', name: 'MPLS Bottom Of Label Stack', type: 'UINT32', base: 'DEC', bitmask: 0x00000100, desc: 'Set on the last entry of the stack: the payload follows' },
     ttl: { abbrev: 'mpls.ttl', name: 'MPLS TTL', type: 'UINT32', base: 'DEC', bitmask: 0x000000ff, desc: 'Time to live, decremented at each label-switching hop' },
