@@ -65,25 +65,25 @@ export function buildProgram(): Command {
     .option('-r, --read-file <file>', 'capture file to read (- for stdin)  e.g. -r fixtures/start.pcapng')
     .option('-c, --count <n>', 'stop after N packets  e.g. -c 10')
     .option('-Y, --display-filter <filter>', 'display filter  e.g. -Y "dns && ip.addr == 10.0.0.0/8"')
-    .option('-n', 'no name resolution (accepted; wirelens never resolves names)')
-    .option('-q, --quiet', 'no per-packet output (with -z or -w)')
+    .option('-n', 'no name resolution (accepted; wirelens never resolves names)  e.g. -n -r capture.pcap')
+    .option('-q, --quiet', 'no per-packet output (with -z or -w)  e.g. -q -z conv,ip')
     .option('-o, --pref <name:value>', 'a preference, tshark names  e.g. -o ip.defragment:FALSE', collectList, [])
     .addOption(new Option('-T, --format <format>', 'output format  e.g. -T fields').choices(['text', 'fields', 'json', 'ek', 'records']))
     .option('-e, --field <field>', 'a field for -T fields (repeatable)  e.g. -e ip.src -e dns.qry.name', collectList, [])
-    .option('-E, --field-opt <key=value>', 'fields options: header=y|n separator=/t|/s|c occurrence=f|l|a aggregator=c quote=d|s|n', collectList, [])
-    .option('-V, --verbose', 'packet details tree')
-    .option('-x, --hex', 'hex and ASCII dump of each packet')
+    .option('-E, --field-opt <key=value>', 'fields options (repeatable): header=y|n separator=/t|/s|c occurrence=f|l|a aggregator=c quote=d|s|n  e.g. -E header=y -E separator=,', collectList, [])
+    .option('-V, --verbose', 'packet details tree  e.g. -V -c 1')
+    .option('-x, --hex', 'hex and ASCII dump of each packet  e.g. -x -c 1')
     .option('-j, --json-filter <names>', 'json/ek: write only these protocols and fields (space or comma separated)  e.g. -j "ip udp"')
     .option('-J, --json-filter-children <names>', 'like -j, with everything under a listed name  e.g. -J dns')
     .option('-G, --glossary [report]', 'print a glossary and exit: fields (default) or protocols  e.g. -G fields')
     .option('--explain [field]', 'teaching view: annotated hex dump, every field with its bytes, value and meaning  e.g. --explain=ip.ttl')
-    .option('--encap', 'teaching view: the encapsulation figure (each header in the payload of the one below)')
-    .addOption(new Option('--color <when>', 'colour the teaching views').choices(['never', 'always', 'auto']).default('auto'))
+    .option('--encap', 'teaching view: the encapsulation figure (each header in the payload of the one below)  e.g. --encap -c 1')
+    .addOption(new Option('--color <when>', 'colour the teaching views (auto: on a terminal, unless NO_COLOR is set)  e.g. --color=always').choices(['never', 'always', 'auto']).default('auto'))
     .option('-O, --only <protocols>', 'details of these protocols only (others one line); implies -V  e.g. -O ip,udp')
     .option('-z, --stat <statistic>', 'statistics printed after the packets (repeatable; with -q alone): io,phs io,stat,INTERVAL[,FILTER...] conv|endpoints,eth|ip|ipv6|tcp|udp[,FILTER] expert dns,tree dhcp,stat  e.g. -q -z io,phs', collectList, [])
     .option('-w, --write <file>', 'write packets to a capture file  e.g. -w out.pcapng')
-    .addOption(new Option('-F, --write-format <format>', 'format for -w (default: from the extension)').choices(['pcap', 'pcapng', 'pcap-ns']))
-    .option('-P, --print', 'with -w: also print the summary lines')
+    .addOption(new Option('-F, --write-format <format>', 'format for -w (default: from the extension)  e.g. -F pcap -w out.cap').choices(['pcap', 'pcapng', 'pcap-ns']))
+    .option('-P, --print', 'with -w: also print the summary lines  e.g. -w out.pcapng -P')
     .option('--rebuild', 'with -w: write every frame re-encoded from its decoded layers (equal to the input on a well-formed capture)  e.g. -w out.pcapng --rebuild')
     .addHelpText(
       'after',
@@ -95,6 +95,7 @@ Examples:
   wirelens -r capture.pcap -T fields -e frame.number -e ip.src -e dns.qry.name -E header=y
   cat capture.pcap | wirelens -r - -c 5`,
     )
+    .helpOption('-h, --help', 'this help: every option, with an example  e.g. wirelens --help')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
   return p;

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { buildProgram, main } from '../../src/cli/main.js';
 import { readCaptureFile } from '../../src/capture/reader.js';
 import { parseTestlist, splitWords, stderrFile } from './testlist.js';
 
@@ -177,5 +177,96 @@ describe('command-line behaviour of the inspectors', () => {
     expect(r.stdout).toContain('\n\nFrame 2: ');
     expect(r.stdout).not.toMatch(/^\s+1\s+0\.000000/m);
     expect(r.stdout.endsWith('\n\n')).toBe(true);
+  });
+});
+
+describe('--help', () => {
+  const program = buildProgram();
+  const options = program.createHelp().visibleOptions(program);
+
+  it('lists every option the command declares, each with an example that uses it', async () => {
+    const r = await runCli(['--help']);
+    expect(r.code).toBe(0);
+    const help = r.stdout.replace(/\s+/g, ' ');
+    expect(options.length).toBeGreaterThanOrEqual(24);
+    expect(options.some((o) => o.long === '--help')).toBe(true);
+    for (const o of options) {
+      expect(help, o.flags).toContain(o.flags);
+      const example = o.description.split(' e.g. ')[1];
+      expect(example, `${o.flags}: no example`).toBeDefined();
+      expect([o.short, o.long].some((f) => f !== undefined && example!.split(/[\s=]/).includes(f)), `${o.flags}: the example does not use it (${example})`).toBe(true);
+      expect(help, o.flags).toContain(o.description.replace(/\s+/g, ' '));
+    }
+    expect(help).toContain('Exit status: 0 ok; 1 bad arguments; 2 file cannot be read');
+  });
+
+  it('every option the code reads is declared (so --help lists it)', () => {
+    const source = readFileSync(root + 'src/cli/main.ts', 'utf8');
+    const read = new Set([...source.matchAll(/\bopts\.(\w+)/g)].map((m) => m[1]!));
+    expect(read.size).toBeGreaterThanOrEqual(20);
+    const declared = new Set(options.map((o) => o.attributeName()));
+    for (const name of read) expect(declared.has(name), `opts.${name}`).toBe(true);
+  });
+
+  it('every example in --help runs (on the bundled capture) without a usage error', async () => {
+    for (const o of options) {
+      if (o.long === '--help' || o.long === '--read-file' || o.long === '--write' || o.long === '--rebuild' || o.long === '--write-format' || o.long === '--print') continue;
+      const example = o.description.split(' e.g. ')[1]!;
+      // the example's words, with "quoted parts" kept together as the shell would
+      const words = [...example.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]!).filter((w) => w !== 'wirelens');
+      const args = o.long === '--glossary' ? words : ['-r', root + 'fixtures/start.pcapng', ...words.filter((w) => w !== '-r' && !w.endsWith('.pcap') && !w.endsWith('.pcapng'))];
+      const r = await runCli(args.includes('-T') && args.includes('fields') && !args.includes('-e') ? [...args, '-e', 'frame.number'] : args);
+      expect(r.code, `${example}: ${r.stderr}`).toBe(0);
+    }
+  });
+});
+
+describe('progress of a long run (-q with -z or -w) on a terminal', () => {
+  /** A pcap of `n` minimal Ethernet frames (14 bytes, an unknown EtherType: the cheapest frame to dissect). */
+  function bigCapture(n: number): string {
+    const rec = 16 + 14;
+    const b = Buffer.alloc(24 + n * rec);
+    b.writeUInt32LE(0xa1b2c3d4, 0);
+    b.writeUInt16LE(2, 4);
+    b.writeUInt16LE(4, 6);
+    b.writeUInt32LE(65535, 16);
+    b.writeUInt32LE(1, 20);
+    for (let i = 0; i < n; i++) {
+      const at = 24 + i * rec;
+      b.writeUInt32LE(1_700_000_000 + Math.floor(i / 1000), at);
+      b.writeUInt32LE((i % 1000) * 1000, at + 4);
+      b.writeUInt32LE(14, at + 8);
+      b.writeUInt32LE(14, at + 12);
+      b.writeUInt16BE(0x88b5, at + 16 + 12); // IEEE local experimental EtherType
+    }
+    const path = join(tmp, `big-${n}.pcap`);
+    writeFileSync(path, b);
+    return path;
+  }
+
+  async function withStderrTTY<T>(tty: boolean, f: () => Promise<T>): Promise<T> {
+    const had = Object.getOwnPropertyDescriptor(process.stderr, 'isTTY');
+    Object.defineProperty(process.stderr, 'isTTY', { value: tty, configurable: true });
+    try {
+      return await f();
+    } finally {
+      if (had) Object.defineProperty(process.stderr, 'isTTY', had);
+      else delete (process.stderr as { isTTY?: boolean }).isTTY;
+    }
+  }
+
+  const big = bigCapture(100_000);
+
+  it('counts packets on stderr every 100,000 and erases the counter before the statistics', async () => {
+    const r = await withStderrTTY(true, () => runCli(['-r', big, '-q', '-z', 'io,phs']));
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('\r100000 packets\r\u001b[K');
+    expect(r.stdout).toMatch(/^eth +frames:100000 bytes:1400000$/m);
+  });
+
+  it('says nothing when stderr is not a terminal', async () => {
+    const r = await withStderrTTY(false, () => runCli(['-r', big, '-q', '-z', 'io,phs']));
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^eth +frames:100000 bytes:1400000$/m);
   });
 });
