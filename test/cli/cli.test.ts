@@ -143,6 +143,35 @@ describe('command-line behaviour of the inspectors', () => {
     expect(lines).toContain('F\tTime to Live\tip.ttl\tFT_UINT8\tip\tBASE_DEC\t0x0\tTime to Live: hops left before a router drops the datagram');
   });
 
+  it("-G fields: every line is tshark's line for the same name (fixtures/wireshark/fields.tsv), bar the blurb", async () => {
+    const tshark = new Map<string, string[][]>();
+    for (const line of readFileSync(root + 'fixtures/wireshark/fields.tsv', 'utf8').split('\n')) {
+      if (!line || line.startsWith('#')) continue;
+      const c = line.split('\t');
+      tshark.set(c[2]!, [...(tshark.get(c[2]!) ?? []), c]);
+    }
+    const lines = (await runCli(['-G', 'fields'])).stdout.trimEnd().split('\n');
+    expect(lines.length).toBeGreaterThan(500);
+    const wrong: string[] = [];
+    for (const l of lines) {
+      const c = l.split('\t');
+      // P: kind, name, filter name; F: kind, name, filter name, type, parent protocol, base, bitmask (then our blurb)
+      const n = c[0] === 'P' ? 3 : 7;
+      expect(c.length, l).toBe(c[0] === 'P' ? 3 : 8);
+      const theirs = tshark.get(c[2]!) ?? [];
+      if (!theirs.some((t) => t.slice(0, n).join('\t') === c.slice(0, n).join('\t'))) wrong.push(`${c.slice(0, n).join(' | ')}  tshark: ${theirs.map((t) => t.slice(0, n).join(' | ')).join(' / ') || 'none'}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it("-G protocols: every line is tshark's line for the same filter name (fixtures/cli/tshark-protocols.tsv)", async () => {
+    const tshark = readFileSync(root + 'fixtures/cli/tshark-protocols.tsv', 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
+    const ours = (await runCli(['-G', 'protocols'])).stdout.trimEnd().split('\n');
+    expect(ours.length).toBeGreaterThanOrEqual(20);
+    const byName = new Map(tshark.map((l) => [l.split('\t')[2], l]));
+    for (const l of ours) expect(l).toBe(byName.get(l.split('\t')[2]));
+  });
+
   it('-G alone is -G fields; -G protocols lists name, short name, filter name', async () => {
     expect((await runCli(['-G'])).stdout).toBe((await runCli(['-G', 'fields'])).stdout);
     const r = await runCli(['-G', 'protocols']);

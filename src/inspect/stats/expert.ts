@@ -17,6 +17,7 @@
  */
 import type { Frame } from '../../dissect/frame.js';
 import { isShortProblem } from '../expert.js';
+import { registeredShortName } from '../glossary.js';
 import { isStatError, tapFilter } from './filter.js';
 import type { TapFilter } from './filter.js';
 import { padStart } from './printf.js';
@@ -26,11 +27,6 @@ import type { StatCollector, StatError, StatsContext } from './types.js';
 const LEVELS = ['comment', 'chat', 'note', 'warn', 'error'] as const;
 type Level = (typeof LEVELS)[number];
 const LEVEL_KEY = 'expert:lowest';
-/**
- * tshark's registered short names where they differ from the Protocol column text the protocol declares
- * (`tshark -G protocols`). (They belong with the protocols' declarations; kept here until those carry them.)
- */
-const REGISTERED_SHORT_NAMES: Readonly<Record<string, string>> = { dhcp: 'DHCP/BOOTP', arp: 'ARP/RARP', mdns: 'mDNS', null: 'Null', data: 'Data' };
 /**
  * The severity tshark registers for a bad checksum, by protocol (its ei_*_checksum_bad entries): an error for
  * IPv4, UDP and TCP, a warning for ICMP and ICMPv6. Other protocols keep the problem's own severity.
@@ -66,7 +62,7 @@ export class ExpertInfo implements StatCollector {
 
   private shortName(layer: string): string {
     if (layer === 'frame') return 'Frame';
-    const registered = REGISTERED_SHORT_NAMES[layer];
+    const registered = registeredShortName(layer);
     if (registered) return registered;
     const p = this.ctx.protocols.find((x) => x.name === layer || x.table.proto.abbrev === layer);
     return p ? (p.shortName ?? p.name.toUpperCase()) : layer.toUpperCase();
