@@ -100,9 +100,14 @@ export const ppp = defineProtocol<PppValue, PppInput>({
     // PPPoE carries no address and control; elsewhere they are there unless compressed away (not 0xff 0x03).
     const outer = ctx.layers[ctx.layers.length - 1];
     const hdlc = !outer || outer.proto.name !== 'pppoes';
-    if (hdlc && at + 2 <= end && b[at] === 0xff && b[at + 1] === 0x03) {
+    // tshark: a first byte of 0xff is the address, and a control byte follows (whatever its value).
+    if (hdlc && at < end && b[at] === 0xff) {
+      if (at + 2 > end) {
+        ctx.problems.push(problem('ppp', 'truncated', start, end, 'PPP control byte missing after the address', { field: 'ppp.control', expected: 2, actual: end - start, limitedBy: 'frame.cap_len' }));
+        return { value: v, headerEnd: end, end };
+      }
       v.address = 0xff;
-      v.control = 0x03;
+      v.control = b[at + 1]!;
       at += 2;
     }
     if (at >= end || (b[at]! & 1) === 0 && at + 2 > end) {

@@ -158,6 +158,8 @@ function pppoeProtocol(discovery: boolean): Protocol<PppoeValue, PppoeInput> {
       let pduEnd = hdrEnd + v.payloadLength;
       if (pduEnd > end) {
         const cut = end === b.length && b.length < ctx.wireLen;
+        // Discovery tags cut by the snaplen: tshark stops on them (a short frame).
+        if (cut && discovery) ctx.problems.push(problem(name, 'truncated', hdrEnd, end, `${v.payloadLength} bytes of tags, ${end - hdrEnd} captured`, { field: 'pppoe.payload_length', expected: v.payloadLength, actual: end - hdrEnd, limitedBy: 'frame.cap_len' }));
         if (!cut) ctx.problems.push({ ...problem(name, 'bad-length', start + 4, start + 6, `payload length ${v.payloadLength} goes past the end of the frame (${end - hdrEnd} bytes)`, { field: 'pppoe.payload_length', expected: end - hdrEnd, actual: v.payloadLength }), severity: 'warning' });
         pduEnd = end;
       }
@@ -198,6 +200,11 @@ function pppoeProtocol(discovery: boolean): Protocol<PppoeValue, PppoeInput> {
         const kids: FieldNode[] = [];
         let at = s + HDR;
         for (const t of v.tags) {
+          // tshark shows nothing for a tag without a value (an empty Service-Name: any service).
+          if (t.value.length === 0) {
+            at += 4;
+            continue;
+          }
           const def = TAG_FIELDS[t.type];
           if (def) kids.push({ def, start: at + 4, len: t.value.length, value: def.type === 'STRING' ? decoder.decode(t.value) : t.value });
           else if (t.type === 0x0105 && t.value.length >= 4) {
