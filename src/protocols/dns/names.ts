@@ -34,6 +34,10 @@ export const MAX_NAME_WIRE = 255;
 
 const utf8 = new TextDecoder('utf-8');
 
+/** readName's scratch: where each label of the name being read starts, and its length (a name has at most 127). */
+const LABEL_AT = new Int32Array(128);
+const LABEL_LEN = new Int32Array(128);
+
 /** The text tshark prints for a name: labels joined by dots, bytes as UTF-8 (invalid as U+FFFD), root as `<Root>`. */
 export function nameText(name: DnsName): string {
   if (name.bad === 'loop') return '<Name contains a pointer that loops>';
@@ -73,7 +77,13 @@ export function readName(
   field: string,
   limitedBy = 'udp.length',
 ): NameRead {
-  const labels: Uint8Array[] = [];
+  // Label positions first (no allocation while following pointers); views are made once the name is known good.
+  let count = 0;
+  const views = (n: number): Uint8Array[] => {
+    const out: Uint8Array[] = new Array<Uint8Array>(n);
+    for (let i = 0; i < n; i++) out[i] = b.subarray(LABEL_AT[i]!, LABEL_AT[i]! + LABEL_LEN[i]!);
+    return out;
+  };
   let pos = off;
   let end = -1;
   let jumps = 0;
@@ -84,7 +94,7 @@ export function readName(
   let tooLong = false;
   const fail = (code: 'truncated' | 'bad-pointer' | 'pointer-loop' | 'bad-value', s: number, e: number, msg: string, text?: string): NameRead => {
     problems?.push(problem(layer, code, s, Math.min(Math.max(e, s), limit), msg, { field, ...(code === 'truncated' ? { limitedBy } : {}) }));
-    const name: DnsName = { labels, ptr: ptr, inline };
+    const name: DnsName = { labels: views(count), ptr: ptr, inline };
     if (code === 'pointer-loop') name.bad = 'loop';
     return { name, end: end < 0 ? limit : end, ok: false, text: text ?? nameText(name), wireLength: wire };
   };
@@ -102,7 +112,7 @@ export function readName(
       if (end < 0) {
         end = pos + 2;
         ptr = target;
-        inline = labels.length;
+        inline = count;
       }
       if (base + target >= limit) return fail('bad-pointer', pos, pos + 2, `compression pointer to offset ${target}, past the end of the message (${limit - base} bytes)`);
       if (visited === null) visited = [];
@@ -127,10 +137,16 @@ export function readName(
       }
       // keep scanning only to find where the name ends at its position; stop once that is known
       if (end >= 0) break;
-    } else labels.push(b.subarray(pos + 1, pos + 1 + len));
+    } else {
+      LABEL_AT[count] = pos + 1;
+      LABEL_LEN[count++] = len;
+    }
     pos += 1 + len;
   }
-  const name: DnsName = { labels, ptr, inline };
+  // A name too long shows as `<Name too long>`: keep only the labels at its own position (what re-encoding writes
+  // before its pointer), not the up to 255 bytes of labels reached through pointers. Thousands of such names in one
+  // message (malformed/tcpdump/dns_fwdptr.pcap: 10,518) otherwise hold ~900,000 label views (100 MB) for 63 KB.
+  const name: DnsName = { labels: views(tooLong && ptr !== null ? inline : count), ptr, inline };
   if (tooLong) name.bad = 'too-long';
   return { name, end, ok: !tooLong, text: nameText(name), wireLength: wire };
 }
