@@ -47,7 +47,7 @@ if (!captures.length) {
 }
 captures = captures.slice(0, limit);
 
-const FIELDS = ['-T', 'fields', '-E', 'occurrence=a', ...['frame.number', 'frame.time_relative', 'frame.protocols', 'eth.src', 'ip.src', 'ip.dst', 'ip.ttl', 'ip.flags', 'ipv6.src', 'tcp.srcport', 'tcp.flags', 'tcp.seq', 'tcp.len', 'tcp.options', 'udp.srcport', 'udp.length', 'dns.qry.name', 'dns.a', 'dns.flags.response', 'dhcp.option.dhcp', 'icmp.type', 'arp.opcode', 'data.len', '_ws.malformed', '_ws.expert'].flatMap((f) => ['-e', f])];
+const FIELDS = ['-T', 'fields', '-E', 'occurrence=a', ...['frame.number', 'frame.time_relative', 'frame.protocols', 'eth.src', 'ip.src', 'ip.dst', 'ip.ttl', 'ip.flags', 'ipv6.src', 'tcp.srcport', 'tcp.flags', 'tcp.seq', 'tcp.len', 'tcp.options', 'udp.srcport', 'udp.length', 'dns.qry.name', 'dns.a', 'dns.flags.response', 'dhcp.option.dhcp', 'icmp.type', 'arp.opcode', 'data.len', '_ws.malformed', '_ws.expert', 'tcp.stream', 'tcp.time_relative', 'tcp.time_delta', 'udp.stream', 'udp.time_relative', 'udp.time_delta', 'tcp.seq_raw', 'tcp.ack', 'tcp.window_size', 'frame.time_delta'].flatMap((f) => ['-e', f])];
 const MODES = [
   [],
   ['-V'],

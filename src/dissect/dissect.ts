@@ -13,6 +13,8 @@ import { DEFAULT_STREAM_LIMITS, StreamReassembler } from './tcp-reassembly.js';
 import type { StreamLimits } from './tcp-reassembly.js';
 import type { PrefName } from './prefs.js';
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 /** Upper bound on layers per frame (tunnels inside tunnels): beyond it the rest is data. */
 export const MAX_LAYERS = 64;
 
@@ -67,8 +69,24 @@ export class Dissector {
       this.firstSec = this.prevSec = record.tsSec;
       this.firstNsec = this.prevNsec = record.tsNsec;
     }
-    const [relSec, relNsec] = diff(record.tsSec, record.tsNsec, this.firstSec, this.firstNsec);
-    const [deltaSec, deltaNsec] = diff(record.tsSec, record.tsNsec, this.prevSec, this.prevNsec);
+    let relSec = record.tsSec - this.firstSec;
+    let relNsec = record.tsNsec - this.firstNsec;
+    if (relNsec < 0 && relSec > 0) {
+      relSec -= 1;
+      relNsec += 1e9;
+    } else if (relNsec > 0 && relSec < 0) {
+      relSec += 1;
+      relNsec -= 1e9;
+    }
+    let deltaSec = record.tsSec - this.prevSec;
+    let deltaNsec = record.tsNsec - this.prevNsec;
+    if (deltaNsec < 0 && deltaSec > 0) {
+      deltaSec -= 1;
+      deltaNsec += 1e9;
+    } else if (deltaNsec > 0 && deltaSec < 0) {
+      deltaSec += 1;
+      deltaNsec -= 1e9;
+    }
     this.prevSec = record.tsSec;
     this.prevNsec = record.tsNsec;
     const data = record.data;
@@ -105,18 +123,8 @@ export class Dissector {
       if (record.linkType >= 0) chain.problems.push({ ...problem('frame', 'unsupported', 0, data.length, `link type ${record.linkType} is not supported`), severity: 'note' });
       decodeData(chain, data, 0, data.length, undefined);
     }
-    const frame: Frame = {
-      number,
-      record,
-      data,
-      layers: chain.layers,
-      problems: chain.problems,
-      relSec,
-      relNsec,
-      deltaSec,
-      deltaNsec,
-      ...(chain.sources.length ? { sources: chain.sources } : {}),
-    };
+    const frame: { -readonly [K in keyof Frame]: Frame[K] } = { number, record, data, layers: chain.layers, problems: chain.problems, relSec, relNsec, deltaSec, deltaNsec };
+    if (chain.sources.length) frame.sources = chain.sources;
     this.track(frame);
     return frame;
   }
@@ -131,22 +139,10 @@ export class Dissector {
       let state = this.states.get(l.proto);
       if (state === undefined) this.states.set(l.proto, (state = st.create()));
       const notes = st.track(state, l, frame);
-      if (notes) layers[i] = { ...l, notes: { ...l.notes, ...notes } };
+      // The layer was made by this call and nothing else holds it yet: its notes are set in place.
+      if (notes) (l as { notes?: Record<string, unknown> }).notes = l.notes ? { ...l.notes, ...notes } : notes;
     }
   }
-}
-
-function diff(s1: number, n1: number, s0: number, n0: number): [number, number] {
-  let s = s1 - s0;
-  let n = n1 - n0;
-  if (n < 0 && s > 0) {
-    s -= 1;
-    n += 1e9;
-  } else if (n > 0 && s < 0) {
-    s += 1;
-    n -= 1e9;
-  }
-  return [s, n];
 }
 
 function decodeData(chain: Chain, data: Uint8Array, start: number, end: number, source: number | undefined): void {
@@ -154,7 +150,9 @@ function decodeData(chain: Chain, data: Uint8Array, start: number, end: number, 
   if (!dataProto || start >= end) return;
   const ctx: DecodeContext = { frame: data, layers: chain.layers, problems: chain.problems, prefs: chain.prefs, wireLen: chain.wireLen, fcsLen: 0, inError: false };
   const r = dataProto.decode(data, start, end, ctx);
-  chain.layers.push({ proto: dataProto, start, headerEnd: r.headerEnd, end: r.end, value: r.value, bytes: data, ...(source !== undefined ? { source } : {}) });
+  const layer: Mutable<Layer> = { proto: dataProto, start, headerEnd: r.headerEnd, end: r.end, value: r.value, bytes: data };
+  if (source !== undefined) layer.source = source;
+  chain.layers.push(layer);
 }
 
 /**
@@ -194,7 +192,11 @@ function decodeChain(
     }
     const headerEnd = Math.min(Math.max(r.headerEnd, start), end);
     const pduEnd = Math.min(Math.max(r.end, headerEnd), end);
-    layers.push({ proto: cur, start, headerEnd, end: pduEnd, value: r.value, bytes: data, ...(r.via ? { via: r.via } : {}), ...(r.quoting ? { quoting: true } : {}), ...(source !== undefined ? { source } : {}) });
+    const layer: Mutable<Layer> = { proto: cur, start, headerEnd, end: pduEnd, value: r.value, bytes: data };
+    if (r.via) layer.via = r.via;
+    if (r.quoting) layer.quoting = true;
+    if (source !== undefined) layer.source = source;
+    layers.push(layer);
     if (r.quoting && !ctx.inError) ctx = { ...ctx, inError: true };
     if (r.fragment && chain.fragment && chain.prefs[r.fragment.pref] && !ctx.inError) {
       // Fragments are reassembled; the upper layers are decoded on the frame that completes the datagram.

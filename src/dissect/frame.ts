@@ -85,6 +85,21 @@ export function secText(sec: number, nsec: number): string {
   return `${neg ? '-' : ''}${s}.${String(n).padStart(9, '0')}`;
 }
 
+/**
+ * `secText` of the time (s1, n1) minus (s0, n0): exactly the text of the nanosecond difference computed on BigInts
+ * (`nsText(BigInt(s1) * 10n ** 9n + BigInt(n1) - ...)`), without BigInts for the usual values (safe integers,
+ * nanosecond parts less than a second apart; test/perf/time.test.ts).
+ */
+export function timeDiffText(s1: number, n1: number, s0: number, n0: number): string {
+  const ds = s1 - s0;
+  const dn = n1 - n0;
+  if (Math.abs(s1) < 2 ** 50 && Math.abs(s0) < 2 ** 50 && Math.abs(dn) < 1e9 && Number.isInteger(ds) && Number.isInteger(dn)) return secText(ds, dn);
+  const ns = (BigInt(s1) - BigInt(s0)) * 1_000_000_000n + BigInt(n1) - BigInt(n0);
+  const neg = ns < 0n;
+  const a = neg ? -ns : ns;
+  return `${neg ? '-' : ''}${a / 1_000_000_000n}.${String(a % 1_000_000_000n).padStart(9, '0')}`;
+}
+
 export function frameNodes(frame: Frame): FieldNode[] {
   const f = frameTable.fields;
   const r = frame.record;

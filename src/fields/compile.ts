@@ -125,8 +125,12 @@ function writeValue(f: CompiledField, b: Uint8Array, off: number, v: unknown): v
   }
 }
 
-/** Compile the fixed fields of a table (those with `offset` and `width`). */
-export function compileHeader<K extends string>(table: FieldTable<K>): CompiledHeader<K> {
+/**
+ * Compile the fixed fields of a table (those with `offset` and `width`). `read` is generated code specialised to the
+ * table (straight-line reads with the offsets, masks and property names as constants); `mode: 'generic'` gives the
+ * table-walking reader it must equal (test/perf/compile.test.ts), also used where code cannot be generated.
+ */
+export function compileHeader<K extends string>(table: FieldTable<K>, mode: 'fast' | 'generic' = 'fast'): CompiledHeader<K> {
   const all: CompiledField[] = [];
   for (const key of Object.keys(table.fields) as K[]) {
     const def = table.fields[key];
@@ -154,6 +158,12 @@ export function compileHeader<K extends string>(table: FieldTable<K>): CompiledH
   }
   const size = all.reduce((m, f) => Math.max(m, f.offset + f.width), 0);
   const top = all.filter((f) => !f.isChild);
+  const readGeneric = (b: Uint8Array, off: number, end: number, out: Record<string, unknown>): void => {
+    for (const f of all) {
+      if (off + f.offset + f.width > end) continue;
+      out[f.key] = readValue(f, b, off);
+    }
+  };
 
   const node = (f: CompiledField, b: Uint8Array, off: number, value: Readonly<Record<string, unknown>>): FieldNode => {
     const v = (value[f.key] as FieldValue | undefined) ?? readValue(f, b, off);
@@ -166,12 +176,7 @@ export function compileHeader<K extends string>(table: FieldTable<K>): CompiledH
   return {
     size,
     fixed: all.map((f) => ({ key: f.key as K, def: f.def, offset: f.offset, width: f.width })),
-    read(b, off, end, out) {
-      for (const f of all) {
-        if (off + f.offset + f.width > end) continue;
-        out[f.key] = readValue(f, b, off);
-      }
-    },
+    read: mode === 'generic' ? readGeneric : (compileReader(all) ?? readGeneric),
     write(b, off, values) {
       for (const f of all) {
         const v = values[f.key];
@@ -188,4 +193,68 @@ export function compileHeader<K extends string>(table: FieldTable<K>): CompiledH
       return out;
     },
   };
+}
+
+/** The expression reading field `f` of the header at `off` in `b` (the same value readValue gives). */
+function readExpr(f: CompiledField): string | undefined {
+  const at = (k: number): string => `b[off + ${f.offset + k}]`;
+  switch (f.def.type) {
+    case 'IPv4':
+      return `ipv4ToString(b, off + ${f.offset})`;
+    case 'IPv6':
+      return `ipv6ToString(b, off + ${f.offset})`;
+    case 'ETHER':
+      return `macToString(b, off + ${f.offset}, ${f.width})`;
+    case 'BYTES':
+      return `b.subarray(off + ${f.offset}, off + ${f.offset + f.width})`;
+    case 'NONE':
+      return 'null';
+    default: {
+      let raw: string;
+      switch (f.width) {
+        case 1:
+          raw = at(0);
+          break;
+        case 2:
+          raw = `((${at(0)} << 8) | ${at(1)})`;
+          break;
+        case 3:
+          raw = `((${at(0)} << 16) | (${at(1)} << 8) | ${at(2)})`;
+          break;
+        case 4:
+          raw = `(((${at(0)} << 24) | (${at(1)} << 16) | (${at(2)} << 8) | ${at(3)}) >>> 0)`;
+          break;
+        default:
+          raw = `readUint(b, off + ${f.offset}, ${f.width})`;
+      }
+      if (!Number.isFinite(f.mask) || !Number.isFinite(f.shift) || !Number.isFinite(f.scale)) return undefined;
+      if (f.mask) raw = f.width <= 4 ? `(((${raw} & ${f.mask}) >>> 0) >>> ${f.shift})` : `Math.floor((${raw} % ${f.mask * 2}) / ${2 ** f.shift})`;
+      if (f.def.type === 'BOOLEAN') return `(${raw} !== 0)`;
+      return f.scale === 1 ? raw : `(${raw} * ${f.scale})`;
+    }
+  }
+}
+
+/**
+ * Generated reader: when the whole fixed part is there, one straight run of reads; else each field behind its own
+ * bounds check, as the generic reader does. Undefined where code cannot be generated (e.g. a content security
+ * policy forbids it): the generic reader is used then.
+ */
+function compileReader(all: readonly CompiledField[]): ((b: Uint8Array, off: number, end: number, out: Record<string, unknown>) => void) | undefined {
+  const size = all.reduce((m, f) => Math.max(m, f.offset + f.width), 0);
+  const whole: string[] = [];
+  const part: string[] = [];
+  for (const f of all) {
+    const e = readExpr(f);
+    if (e === undefined) return undefined;
+    const store = `out[${JSON.stringify(f.key)}] = ${e};`;
+    whole.push(store);
+    part.push(`if (n >= ${f.offset + f.width}) ${store}`);
+  }
+  const body = `return function read(b, off, end, out) {\n  const n = end - off;\n  if (n >= ${size}) {\n    ${whole.join('\n    ')}\n  } else {\n    ${part.join('\n    ')}\n  }\n};`;
+  try {
+    return new Function('ipv4ToString', 'ipv6ToString', 'macToString', 'readUint', body)(ipv4ToString, ipv6ToString, macToString, readUint) as (b: Uint8Array, off: number, end: number, out: Record<string, unknown>) => void;
+  } catch {
+    return undefined;
+  }
 }

@@ -19,6 +19,7 @@ import type { Problem } from '../core/problem.js';
 import { compileHeader, readUint, writeUint } from '../fields/compile.js';
 import { defineFields } from '../fields/types.js';
 import type { FieldNode } from '../fields/types.js';
+import { timeDiffText } from '../dissect/frame.js';
 import { defineProtocol, enclosingPseudoSum } from './types.js';
 import { reportedEnd } from './udp.js';
 import type { DecodeContext, Layer, TreeContext } from './types.js';
@@ -686,9 +687,11 @@ interface Flow {
 
 interface Conversation {
   stream: number;
-  /** Capture times of the first and the previous segment, in nanoseconds (bigint: exact). */
-  firstNs?: bigint;
-  prevNs?: bigint;
+  /** Capture times (seconds, nanoseconds) of the first and the previous segment. */
+  firstSec?: number;
+  firstNsec?: number;
+  prevSec?: number;
+  prevNsec?: number;
   /** Direction key of the side that sent the first segment. */
   first: string;
   flows: Record<string, Flow>;
@@ -729,13 +732,6 @@ function completenessText(c: number): string {
   return `${what} (${c})`;
 }
 
-/** Seconds with 9 decimals from nanoseconds (`0.069740000`), as tshark prints relative times. */
-function nsText(ns: bigint): string {
-  const neg = ns < 0n;
-  const a = neg ? -ns : ns;
-  return `${neg ? '-' : ''}${a / 1_000_000_000n}.${String(a % 1_000_000_000n).padStart(9, '0')}`;
-}
-
 function track(state: TrackState, layer: Layer<TcpValue>, frame: { readonly layers: readonly Layer[] }): Record<string, unknown> | undefined {
   const v = layer.value;
   if (v.flags === undefined || v.window === undefined) return undefined;
@@ -771,10 +767,16 @@ function track(state: TrackState, layer: Layer<TcpValue>, frame: { readonly laye
   const rec = (frame as { record?: { tsSec?: number; tsNsec?: number } }).record;
   let times: { timeRelative: string; timeDelta: string } | undefined;
   if (rec && typeof rec.tsSec === 'number' && typeof rec.tsNsec === 'number') {
-    const now = BigInt(rec.tsSec) * 1_000_000_000n + BigInt(rec.tsNsec);
-    conv.firstNs ??= now;
-    times = { timeRelative: nsText(now - conv.firstNs), timeDelta: nsText(now - (conv.prevNs ?? now)) };
-    conv.prevNs = now;
+    const s = rec.tsSec;
+    const n = rec.tsNsec;
+    if (conv.firstSec === undefined || conv.firstNsec === undefined) {
+      conv.firstSec = s;
+      conv.firstNsec = n;
+    }
+    // seconds with 9 decimals (`0.069740000`), as tshark prints relative times
+    times = { timeRelative: timeDiffText(s, n, conv.firstSec, conv.firstNsec), timeDelta: timeDiffText(s, n, conv.prevSec ?? s, conv.prevNsec ?? n) };
+    conv.prevSec = s;
+    conv.prevNsec = n;
   }
   if (v.quoted) return { tcp: { stream: conv.stream, completeness: shown, windowScale: fwd.winScale, ace: false, ...times } satisfies TcpNotes };
   // completeness, as tshark accumulates it

@@ -4,6 +4,7 @@ import { EncodeError, problem } from '../core/problem.js';
 import { compileHeader } from '../fields/compile.js';
 import { defineFields } from '../fields/types.js';
 import type { FieldNode } from '../fields/types.js';
+import { timeDiffText } from '../dissect/frame.js';
 import { defineProtocol, enclosingPseudoSum } from './types.js';
 import type { DecodeContext, Layer } from './types.js';
 
@@ -86,17 +87,12 @@ export interface UdpNotes {
 
 interface UdpTrackState {
   next: number;
-  conversations: Map<string, { stream: number; firstNs?: bigint; prevNs?: bigint }>;
+  /** Capture times (seconds, nanoseconds) of the first and the previous datagram. */
+  conversations: Map<string, { stream: number; firstSec?: number; firstNsec?: number; prevSec?: number; prevNsec?: number }>;
 }
 
 /** Conversations kept at most (oldest dropped first), so state stays bounded on long captures. */
 const MAX_CONVERSATIONS = 100_000;
-
-function nsText(ns: bigint): string {
-  const neg = ns < 0n;
-  const a = neg ? -ns : ns;
-  return `${neg ? '-' : ''}${a / 1_000_000_000n}.${String(a % 1_000_000_000n).padStart(9, '0')}`;
-}
 
 function trackUdp(state: UdpTrackState, layer: Layer<UdpValue>, frame: { readonly layers: readonly Layer[] }): Record<string, unknown> | undefined {
   const v = layer.value;
@@ -128,11 +124,16 @@ function trackUdp(state: UdpTrackState, layer: Layer<UdpValue>, frame: { readonl
   const notes: UdpNotes = { stream: conv.stream };
   const rec = (frame as { record?: { tsSec?: number; tsNsec?: number } }).record;
   if (rec && typeof rec.tsSec === 'number' && typeof rec.tsNsec === 'number') {
-    const now = BigInt(rec.tsSec) * 1_000_000_000n + BigInt(rec.tsNsec);
-    conv.firstNs ??= now;
-    notes.timeRelative = nsText(now - conv.firstNs);
-    notes.timeDelta = nsText(now - (conv.prevNs ?? now));
-    conv.prevNs = now;
+    const s = rec.tsSec;
+    const n = rec.tsNsec;
+    if (conv.firstSec === undefined || conv.firstNsec === undefined) {
+      conv.firstSec = s;
+      conv.firstNsec = n;
+    }
+    notes.timeRelative = timeDiffText(s, n, conv.firstSec, conv.firstNsec);
+    notes.timeDelta = timeDiffText(s, n, conv.prevSec ?? s, conv.prevNsec ?? n);
+    conv.prevSec = s;
+    conv.prevNsec = n;
   }
   return { udp: notes };
 }
