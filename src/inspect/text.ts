@@ -15,6 +15,8 @@ import { defineFields } from '../fields/types.js';
 import type { FieldDef, FieldNode } from '../fields/types.js';
 import { hexLines } from './hexdump.js';
 import { frameTree } from './tree.js';
+import { checksumExpert, LEVEL_NAMES } from './stats/expert.js';
+import type { Level } from './stats/expert.js';
 
 /**
  * Frame fields tshark shows that src/dissect/frame.ts does not declare: declared once here (names from tshark's
@@ -292,8 +294,67 @@ export function detailLines(tree: readonly FieldNode[], bytes: readonly Uint8Arr
   return out;
 }
 
+/** The fields of tshark's expert items (`_ws.expert`): the message is hidden in the tree. */
+export const expertItemTable = defineFields(
+  { abbrev: '_ws.expert', name: 'Expert Info', desc: 'Problems found while decoding' },
+  {
+    message: { abbrev: '_ws.expert.message', name: 'Message', type: 'STRING', desc: 'What the expert item says' },
+    severity: { abbrev: '_ws.expert.severity', name: 'Severity level', type: 'UINT32', base: 'HEX', desc: 'How bad it is: Error, Warning, Note, Chat, Comment' },
+    group: { abbrev: '_ws.expert.group', name: 'Group', type: 'UINT32', base: 'HEX', desc: 'What kind of item it is: Checksum, Malformed, Sequence...' },
+  },
+);
+
+/** tshark's severity and group codes (epan/proto.h PI_*), the values of the severity and group fields. */
+const SEVERITY_CODES: Readonly<Record<Level, number>> = { comment: 0x00100000, chat: 0x00200000, note: 0x00400000, warn: 0x00600000, error: 0x00800000 };
+const GROUP_CHECKSUM = 0x01000000;
+
+/**
+ * The expert items tshark puts in the tree that wirelens has a counterpart for: a bad checksum, as a child of the
+ * checksum field (`[Expert Info (Error/Checksum): Bad checksum [should be 0x7cca]]` and its three lines).
+ */
+export function withExpertItems(frame: Frame, tree: readonly FieldNode[]): FieldNode[] {
+  const out = [...tree];
+  for (const p of frame.problems) {
+    if (p.code !== 'bad-checksum' || p.field === undefined) continue;
+    const e = checksumExpert(p);
+    const title = `Expert Info (${LEVEL_NAMES[e.level]}/Checksum): ${e.summary}`;
+    const bad: FieldDef = { abbrev: `${p.layer}.checksum_bad.expert`, name: 'Bad checksum', type: 'NONE', desc: 'The checksum does not match the bytes it covers' };
+    const x = expertItemTable.fields;
+    const item: FieldNode = {
+      def: expertItemTable.proto,
+      start: p.start,
+      len: 0,
+      value: null,
+      generated: true,
+      text: `[${title}]`,
+      children: [
+        { def: bad, start: p.start, len: 0, value: null, generated: true, text: `[${e.summary}]` },
+        { def: x.message, start: p.start, len: 0, value: e.summary, generated: true, hidden: true },
+        { def: x.severity, start: p.start, len: 0, value: SEVERITY_CODES[e.level], generated: true, text: `[Severity level: ${LEVEL_NAMES[e.level]}]` },
+        { def: x.group, start: p.start, len: 0, value: GROUP_CHECKSUM, generated: true, text: '[Group: Checksum]' },
+      ],
+    };
+    // the checksum field of the layer that found it (in the bytes the layer was decoded from)
+    const attach = (n: FieldNode): FieldNode | undefined => {
+      if (n.def.abbrev === p.field && n.start === p.start) return { ...n, children: [item, ...(n.children ?? [])] };
+      for (const [i, c] of (n.children ?? []).entries()) {
+        const changed = attach(c);
+        if (changed) return { ...n, children: n.children!.map((o, j) => (j === i ? changed : o)) };
+      }
+      return undefined;
+    };
+    frame.layers.forEach((l, i) => {
+      const top = out[i + 1];
+      if (!top || l.proto.name !== p.layer || (l.source ?? undefined) !== (p.source ?? undefined)) return;
+      const changed = attach(top);
+      if (changed) out[i + 1] = changed;
+    });
+  }
+  return out;
+}
+
 /** The whole -V text of one frame (lines, without the blank line tshark prints after each packet). */
 export function frameDetail(frame: Frame, prefs: Prefs, opts: DetailOptions = {}, iface?: InterfaceInfo): string[] {
-  const tree = displayTree(frame, prefs, iface);
+  const tree = withExpertItems(frame, displayTree(frame, prefs, iface));
   return detailLines(tree, topBytes(frame, tree), opts);
 }

@@ -166,6 +166,8 @@ export const IPOPT_PROTOS: Readonly<Record<number, FieldDef>> = {
 };
 
 const fixed = compileHeader(ipTable);
+/** `{ options, checksumStatus }` with the fixed fields read after them, in one allocation. */
+const makeValue = fixed.creator(['options', 'checksumStatus']);
 const F = ipTable.fields;
 
 /**
@@ -539,9 +541,8 @@ export const ipv4 = defineProtocol<IPv4Value, IPv4Input>({
     { table: 'null.family', key: 2 },
   ],
   decode(b, start, end, ctx) {
-    const v = { options: [], checksumStatus: 'unchecked' } as unknown as IPv4Value;
+    const v = makeValue(b, start, end, [], 'unchecked') as unknown as IPv4Value;
     const avail = end - start;
-    fixed.read(b, start, end, v as unknown as Record<string, unknown>);
     v.options = [];
     if (avail >= 1 && v.version !== 4) {
       // tshark hands a version-6 datagram to IPv6 at the same offset; other versions end the dissection.
@@ -624,10 +625,11 @@ export const ipv4 = defineProtocol<IPv4Value, IPv4Input>({
         const check = ctx.prefs['ip.check_checksum'];
         const status = !check || v.checksumStatus === 'unchecked' ? 2 : v.checksumStatus === 'good' ? 1 : 0;
         const hex = `0x${v.checksum.toString(16).padStart(4, '0')}`;
-        const note = !check ? '[validation disabled]' : status === 1 ? '[correct]' : status === 0 ? `[incorrect, should be 0x${(v.checksumCalculated ?? 0).toString(16).padStart(4, '0')} (may be caused by "IP checksum offload"?)]` : '[unverified]';
+        const note = !check ? '[validation disabled]' : status === 1 ? '[correct]' : status === 0 ? `incorrect, should be 0x${(v.checksumCalculated ?? 0).toString(16).padStart(4, '0')}(may be caused by "IP checksum offload"?)` : '[unverified]';
         out.push({ ...n, text: `Header Checksum: ${hex} ${note}` });
-        if (check && v.checksumCalculated !== undefined) out.push({ def: F.checksum_calculated, start: n.start, len: 2, value: v.checksumCalculated, generated: true, text: `[Calculated Checksum: 0x${v.checksumCalculated.toString(16).padStart(4, '0')}]` });
+        // tshark 4.0: the status, then the calculated value
         out.push({ def: F.checksum_status, start: n.start, len: 0, value: status, generated: true, text: `[Header checksum status: ${F.checksum_status.strings![status]}]` });
+        if (check && v.checksumCalculated !== undefined) out.push({ def: F.checksum_calculated, start: n.start, len: 2, value: v.checksumCalculated, generated: true, text: `[Calculated Checksum: 0x${v.checksumCalculated.toString(16).padStart(4, '0')}]` });
         continue;
       }
       if (n.def === F.flags) {

@@ -15,6 +15,7 @@
  * The protocol column is tshark's registered short name, which for a few protocols is not the Protocol column's
  * text (`DHCP/BOOTP` for DHCP, `ARP/RARP` for ARP).
  */
+import type { Problem } from '../../core/problem.js';
 import type { Frame } from '../../dissect/frame.js';
 import { isShortProblem } from '../expert.js';
 import { registeredShortName } from '../glossary.js';
@@ -25,7 +26,7 @@ import type { StatCollector, StatError, StatsContext } from './types.js';
 
 /** tshark's severities, most severe last (its enum order). */
 const LEVELS = ['comment', 'chat', 'note', 'warn', 'error'] as const;
-type Level = (typeof LEVELS)[number];
+export type Level = (typeof LEVELS)[number];
 const LEVEL_KEY = 'expert:lowest';
 /**
  * The severity tshark registers for a bad checksum, by protocol (its ei_*_checksum_bad entries): an error for
@@ -37,6 +38,15 @@ const TITLES: Readonly<Record<Level, string>> = { error: 'Errors', warn: 'Warns'
 function levelOf(severity: 'error' | 'warning' | 'note' | 'chat'): Level {
   return severity === 'warning' ? 'warn' : severity;
 }
+
+/** The expert item tshark registers for a bad checksum: its severity and summary (`Bad checksum [should be 0x7cca]`). */
+export function checksumExpert(p: Problem): { readonly level: Level; readonly summary: string } {
+  const should = typeof p.expected === 'number' ? ` [should be 0x${p.expected.toString(16).padStart(4, '0')}]` : '';
+  return { level: CHECKSUM_LEVEL[p.layer] ?? levelOf(p.severity), summary: `Bad checksum${should}` };
+}
+
+/** tshark's names of the severities (`[Severity level: Error]`). */
+export const LEVEL_NAMES: Readonly<Record<Level, string>> = { error: 'Error', warn: 'Warning', note: 'Note', chat: 'Chat', comment: 'Comment' };
 
 interface Item {
   readonly group: string;
@@ -87,8 +97,8 @@ export class ExpertInfo implements StatCollector {
     let malformed = false;
     for (const p of frame.problems) {
       if (p.code === 'bad-checksum') {
-        const should = typeof p.expected === 'number' ? ` [should be 0x${p.expected.toString(16).padStart(4, '0')}]` : '';
-        this.bump(CHECKSUM_LEVEL[p.layer] ?? levelOf(p.severity), 'Checksum', this.shortName(p.layer), `Bad checksum${should}`);
+        const e = checksumExpert(p);
+        this.bump(e.level, 'Checksum', this.shortName(p.layer), e.summary);
       } else if (p.severity === 'error') {
         if (!isShortProblem(frame, p)) malformed = true;
       }
