@@ -2,6 +2,7 @@
 import type { Frame } from '../dissect/frame.js';
 import type { Prefs } from '../dissect/prefs.js';
 import type { Layer, TreeContext } from '../protocols/types.js';
+import { isShortProblem } from './expert.js';
 
 export interface SummaryColumns {
   number: number;
@@ -56,14 +57,26 @@ export function summaryColumns(frame: Frame, prefs: Prefs, decimals: number): Su
         destination = addr(l, 'dst');
       }
     }
-    if (l.proto.name !== 'data') protocol = l.proto.shortName ?? l.proto.name.toUpperCase();
+    if (l.proto.name !== 'data') protocol = l.proto.column?.(l, ctx) ?? l.proto.shortName ?? l.proto.name.toUpperCase();
     if (l.proto.summary) {
       const s = l.proto.summary(l, ctx);
       if (s) info = s;
     }
     if (l.quoting) break;
   }
+  // tshark stops at the first exception and appends its marker to the Info column as it stood
+  const marker = exceptionMarker(frame);
+  if (marker) info += marker;
   return { number: frame.number, time: relTime(frame, decimals), source, destination, protocol, length: frame.record.origLen, info };
+}
+
+/** What tshark appends to the Info column when a dissector ran out of bytes: short capture or malformed packet. */
+function exceptionMarker(frame: Frame): string {
+  for (const p of frame.problems) {
+    if (p.severity !== 'error') continue;
+    return isShortProblem(frame, p) ? '[Packet size limited during capture]' : '[Malformed Packet]';
+  }
+  return '';
 }
 
 /** `    1   0.000000 192.168.43.9 → 192.168.43.1 DNS 80 Standard query ...` */

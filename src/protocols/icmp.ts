@@ -11,6 +11,8 @@ import { defineFields } from '../fields/types.js';
 import type { FieldNode } from '../fields/types.js';
 import { defineProtocol } from './types.js';
 import type { Layer, TreeContext } from './types.js';
+import { createEchoState, shiftedChecksum, trackEcho } from './icmp-match.js';
+import type { EchoNotes, EchoState } from './icmp-match.js';
 
 /** Type names (packet-icmp.c, tshark 4.0), used in the tree (`Type: 8 (Echo (ping) request)`) and the Info column. */
 export const ICMP_TYPES: Readonly<Record<number, string>> = {
@@ -70,6 +72,8 @@ export const icmpTable = defineFields(
     transmit_timestamp: { abbrev: 'icmp.transmit_timestamp', name: 'Transmit Timestamp', type: 'UINT32', base: 'DEC', desc: 'When the reply was sent, ms since midnight UT' },
     address_mask: { abbrev: 'icmp.address_mask', name: 'Address Mask', type: 'IPv4', desc: 'The subnet mask of the network' },
     length_original: { abbrev: 'icmp.length.original_datagram', name: 'Length of original datagram', type: 'UINT8', base: 'DEC', desc: 'RFC 4884: length of the quoted datagram in 32-bit words, when extensions follow it' },
+    resp_to: { abbrev: 'icmp.resp_to', name: 'Request frame', type: 'FRAMENUM', base: 'NONE', desc: 'The frame of the echo request this reply answers (same addresses, identifier, sequence number and data)' },
+    resptime: { abbrev: 'icmp.resptime', name: 'Response time', type: 'DOUBLE', base: 'NONE', desc: 'Milliseconds between the echo request and this reply' },
   },
 );
 
@@ -358,7 +362,23 @@ export const icmp = defineProtocol<IcmpValue, IcmpInput>({
     }
     const nodes = bodyNodes(s + 4, body);
     out.push(...(partial ? nodes.filter((n) => n.start + n.len <= layer.end) : nodes));
+    const echo = layer.notes?.echo as EchoNotes | undefined;
+    if (echo) {
+      out.push({ def: F.resp_to, start: s, len: 0, value: echo.respTo, generated: true });
+      out.push({ def: F.resptime, start: s, len: 0, value: echo.respTime, generated: true, text: `[Response time: ${echo.respTime.toFixed(3)} ms]` });
+    }
     return out;
+  },
+  stateful: {
+    create: createEchoState,
+    // tshark keys a request by the checksum its reply will carry (type 8 -> 0 lowers the sum by 0x0800), a reply by its own
+    track(state: EchoState, layer, frame) {
+      const v = layer.value;
+      if (v.body.kind !== 'echo' || (v.type !== 0 && v.type !== 8)) return undefined;
+      const request = v.type === 8;
+      const notes = trackEcho(state, layer, frame as Parameters<typeof trackEcho>[2], request, request ? shiftedChecksum(v.checksum, 0x0800) : v.checksum, v.body.ident, v.body.seq);
+      return notes ? { echo: notes } : undefined;
+    },
   },
   summary(layer, ctx) {
     const v = layer.value;
@@ -367,7 +387,8 @@ export const icmp = defineProtocol<IcmpValue, IcmpInput>({
     const body = v.body;
     if ((v.type === 0 || v.type === 8) && body.kind === 'echo') {
       const ttl = enclosingTtl(ctx);
-      return `${name.padEnd(20)} id=${hex(body.ident, 4)}, seq=${body.seq}/${swap16(body.seq)}${ttl !== undefined ? `, ttl=${ttl}` : ''}`;
+      const echo = layer.notes?.echo as EchoNotes | undefined;
+      return `${name.padEnd(20)} id=${hex(body.ident, 4)}, seq=${body.seq}/${swap16(body.seq)}${ttl !== undefined ? `, ttl=${ttl}` : ''}${echo ? ` (request in ${echo.respTo})` : ''}`;
     }
     // tshark pads the echo name to 20 characters before the identifier; a message cut short stops there.
     if (v.type === 0 || v.type === 8) return name.padEnd(20);

@@ -11,6 +11,8 @@ import { defineFields } from '../fields/types.js';
 import type { FieldDef, FieldNode } from '../fields/types.js';
 import { defineProtocol, enclosingPseudoSum } from './types.js';
 import type { Layer, TreeContext } from './types.js';
+import { createEchoState, shiftedChecksum, trackEcho } from './icmp-match.js';
+import type { EchoNotes, EchoState } from './icmp-match.js';
 
 export const ICMPV6_TYPES: Readonly<Record<number, string>> = {
   1: 'Destination Unreachable', 2: 'Packet Too Big', 3: 'Time Exceeded', 4: 'Parameter Problem', 100: 'Private experimentation',
@@ -68,6 +70,8 @@ export const icmpv6Table = defineFields(
     pointer: { abbrev: 'icmpv6.pointer', name: 'Pointer', type: 'UINT32', base: 'DEC', desc: 'Parameter Problem: the byte of the quoted packet where the problem is' },
     echo_identifier: { abbrev: 'icmpv6.echo.identifier', name: 'Identifier', type: 'UINT16', base: 'HEX', desc: 'Matches replies to requests' },
     echo_sequence: { abbrev: 'icmpv6.echo.sequence_number', name: 'Sequence', type: 'UINT16', base: 'DEC', desc: 'Counts the requests of one ping run' },
+    resp_to: { abbrev: 'icmpv6.resp_to', name: 'Response To', type: 'FRAMENUM', base: 'NONE', desc: 'The frame of the echo request this reply answers (same addresses, identifier, sequence number and data)' },
+    resptime: { abbrev: 'icmpv6.resptime', name: 'Response Time', type: 'DOUBLE', base: 'NONE', desc: 'Milliseconds between the echo request and this reply' },
     ra_cur_hop_limit: { abbrev: 'icmpv6.nd.ra.cur_hop_limit', name: 'Cur hop limit', type: 'UINT8', base: 'DEC', desc: 'Hop limit hosts should put in the packets they send (0: unspecified)' },
     ra_flag: { abbrev: 'icmpv6.nd.ra.flag', name: 'Flags', type: 'UINT8', base: 'HEX', desc: 'Router advertisement flags' },
     ra_flag_m: { abbrev: 'icmpv6.nd.ra.flag.m', name: 'Managed address configuration', type: 'BOOLEAN', bitmask: 0x80, tfs: SET, desc: 'M: addresses are available from DHCPv6' },
@@ -898,7 +902,23 @@ export const icmpv6 = defineProtocol<Icmpv6Value, Icmpv6Input>({
     }
     const nodes = bodyNodes(b, s + 4, body, layer);
     out.push(...(partial ? nodes.filter((n) => n.start + n.len <= layer.end) : nodes));
+    const echo = layer.notes?.echo as EchoNotes | undefined;
+    if (echo) {
+      out.push({ def: F.resp_to, start: s, len: 0, value: echo.respTo, generated: true });
+      out.push({ def: F.resptime, start: s, len: 0, value: echo.respTime, generated: true, text: `[Response Time: ${echo.respTime.toFixed(3)} ms]` });
+    }
     return out;
+  },
+  stateful: {
+    create: createEchoState,
+    // tshark keys a request by its own checksum, a reply by the checksum its request had (129 -> 128 lowers the sum by 0x0100)
+    track(state: EchoState, layer, frame) {
+      const v = layer.value;
+      if (v.body.kind !== 'echo') return undefined;
+      const request = v.type === 128;
+      const notes = trackEcho(state, layer, frame as Parameters<typeof trackEcho>[2], request, request ? v.checksum : shiftedChecksum(v.checksum, 0x0100), v.body.ident, v.body.seq);
+      return notes ? { echo: notes } : undefined;
+    },
   },
   label() {
     return 'Internet Control Message Protocol v6';
@@ -909,7 +929,8 @@ export const icmpv6 = defineProtocol<Icmpv6Value, Icmpv6Input>({
     const body = v.body;
     if (body.kind === 'echo') {
       const hl = enclosingHopLimit(ctx);
-      return `${name} id=${hex(body.ident, 4)}, seq=${body.seq}${hl !== undefined ? `, hop limit=${hl}` : ''}`;
+      const echo = layer.notes?.echo as EchoNotes | undefined;
+      return `${name} id=${hex(body.ident, 4)}, seq=${body.seq}${hl !== undefined ? `, hop limit=${hl}` : ''}${echo ? ` (request in ${echo.respTo})` : ''}`;
     }
     const codes = ICMPV6_CODES[v.type];
     if (codes) return `${name} (${codes[v.code] ?? 'Unknown'})`;

@@ -140,6 +140,8 @@ export interface Protocol<V, I = V> {
   label?(layer: Layer<V>, ctx: TreeContext): string;
   /** Its part of the Info column. */
   summary?(layer: Layer<V>, ctx: TreeContext): string;
+  /** The Protocol column when it depends on the layer (DHCP's `BOOTP` without a message type); default `shortName`. */
+  column?(layer: Layer<V>, ctx: TreeContext): string;
   /**
    * Encode `input` around `payload` (the already-encoded inner layers): returns this layer's whole PDU.
    * Undefined auto fields (lengths, checksums, next-protocol, counts) are computed; explicit ones are written verbatim.

@@ -33,10 +33,9 @@ const frames = (name: string): Frame[] => fixtureFrames(DIR, name, PREFS);
 const tsharkRows = (name: string): { header: string[]; rows: string[][] } => fixtureRows(DIR, name);
 
 /** tshark's Info column without what wirelens adds elsewhere (request/response tracking, expert suffixes). */
+/** tshark's Info column, with its request/response matching and exception markers. */
 function tsharkInfo(name: string): string[] {
-  return readFileSync(new URL(name + '.info.txt', DIR), 'utf8')
-    .split('\n')
-    .map((l) => l.replace(/ \((request|reply) in \d+\)/, '').replace(/\[(Malformed Packet|Packet size limited during capture)\]$/, ''));
+  return readFileSync(new URL(name + '.info.txt', DIR), 'utf8').split('\n');
 }
 
 function icmpLayer(f: Frame): Layer<Icmpv6Value> {

@@ -24,6 +24,8 @@ export {
 export { messageTypeName, timeSecsText } from './tree.js';
 
 const fixed = compileHeader(dhcpTable);
+/** `{ options }` with the fixed fields read after it, in one allocation. */
+const makeValue = fixed.creator(['options']);
 /** Bytes of the fixed BOOTP header (op .. file). */
 export const BOOTP_HEADER_LEN = COOKIE_OFFSET;
 
@@ -128,9 +130,8 @@ export const dhcp = defineProtocol<DhcpValue, DhcpInput>({
     { table: 'udp.port', key: 68 },
   ],
   decode(b, start, end, ctx) {
-    const v = { options: [] } as unknown as DhcpValue;
+    const v = makeValue(b, start, end, []) as unknown as DhcpValue;
     const avail = end - start;
-    fixed.read(b, start, end, v as unknown as Record<string, unknown>);
     const limitedBy = 'udp.length';
     if (avail < BOOTP_HEADER_LEN) {
       ctx.problems.push(problem('dhcp', 'truncated', start, end, `BOOTP header needs ${BOOTP_HEADER_LEN} bytes, ${avail} present`, { expected: BOOTP_HEADER_LEN, actual: avail, limitedBy }));
@@ -201,6 +202,10 @@ export const dhcp = defineProtocol<DhcpValue, DhcpInput>({
   },
   label(layer, ctx) {
     return dhcpTable.proto.name + dhcpNodesSuffix(ctx.frame, layer.start, layer.end);
+  },
+  // tshark names the message BOOTP until it finds a DHCP message type option
+  column(layer, ctx) {
+    return layer.end > layer.start && firstPass(ctx.frame, layer.start, layer.end).messageType ? 'DHCP' : 'BOOTP';
   },
   summary(layer, ctx) {
     const b = ctx.frame;
