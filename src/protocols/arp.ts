@@ -161,6 +161,8 @@ export const arpTable = defineFields(
 );
 
 const fixed = compileHeader(arpTable);
+/** The defaults below with the fixed fields read over them, in one allocation. */
+const makeValue = fixed.creator(['hw_type', 'proto_type', 'hw_size', 'proto_size', 'opcode', 'gratuitous', 'probe', 'announcement']);
 const F = arpTable.fields;
 const HDR = 8;
 
@@ -419,8 +421,7 @@ export const arp = defineProtocol<ArpValue, ArpInput>({
     { table: 'ethertype', key: 0x8035 },
   ],
   decode(b, start, end, ctx) {
-    const v = { hw_type: 0, proto_type: 0, hw_size: 0, proto_size: 0, opcode: 0, gratuitous: false, probe: false, announcement: false } as ArpValue;
-    fixed.read(b, start, end, v as unknown as Record<string, unknown>);
+    const v = makeValue(b, start, end, 0, 0, 0, 0, 0, false, false, false) as unknown as ArpValue;
     const avail = end - start;
     const cut = end === b.length && b.length < ctx.wireLen;
     if (avail < HDR) {

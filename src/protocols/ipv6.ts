@@ -141,6 +141,8 @@ export const espTable = defineFields(
 );
 
 const fixed = compileHeader(ipv6Table);
+/** `{ ext, upper }` with the fixed fields read after them, in one allocation. */
+const makeValue = fixed.creator(['ext', 'upper']);
 const F = ipv6Table.fields;
 const hopFixed = compileHeader(hopoptsTable);
 const dstFixed = compileHeader(dstoptsTable);
@@ -708,9 +710,8 @@ export const ipv6 = defineProtocol<IPv6Value, IPv6Input>({
     { table: 'null.family', key: 30 },
   ],
   decode(b, start, end, ctx) {
-    const v = { ext: [], upper: 59 } as unknown as IPv6Value;
+    const v = makeValue(b, start, end, [], 59) as unknown as IPv6Value;
     const avail = end - start;
-    fixed.read(b, start, end, v as unknown as Record<string, unknown>);
     if (avail < 40) {
       const limitedBy = ctx.layers.length ? `${ctx.layers[ctx.layers.length - 1]!.proto.name} payload` : 'frame.cap_len';
       ctx.problems.push(problem('ipv6', 'truncated', start, end, `IPv6 header needs 40 bytes, ${Math.max(0, avail)} present`, { expected: 40, actual: Math.max(0, avail), limitedBy }));

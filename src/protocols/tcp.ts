@@ -139,6 +139,8 @@ export const tcpTable = defineFields(
 );
 
 const fixed = compileHeader(tcpTable);
+/** `{ options, checksumStatus }` with the fixed fields read after them, in one allocation. */
+const makeValue = fixed.creator(['options', 'checksumStatus']);
 const F = tcpTable.fields;
 
 /** Flag bits (the low 12 bits of bytes 12-13). */
@@ -911,8 +913,7 @@ export const tcp = defineProtocol<TcpValue, TcpInput>({
   table: tcpTable,
   bindings: [{ table: 'ip.proto', key: 6 }],
   decode(b, start, end, ctx) {
-    const v = { options: [], checksumStatus: 'unchecked' } as unknown as TcpValue;
-    fixed.read(b, start, end, v as unknown as Record<string, unknown>);
+    const v = makeValue(b, start, end, [], 'unchecked') as unknown as TcpValue;
     v.options = [];
     v.checksumStatus = 'unchecked';
     // tshark's ICMP (not ICMPv6) error quotes get the sequence number early and no seq_raw

@@ -55,6 +55,8 @@ export function reportedEnd(b: Uint8Array, start: number, end: number, ctx: Deco
 }
 
 const fixed = compileHeader(udpTable);
+/** `{ checksumStatus }` with the fixed fields read after it, in one allocation. */
+const makeValue = fixed.creator(['checksumStatus']);
 const F = udpTable.fields;
 
 export interface UdpValue {
@@ -158,9 +160,8 @@ export const udp = defineProtocol<UdpValue, UdpInput>({
   table: udpTable,
   bindings: [{ table: 'ip.proto', key: 17 }],
   decode(b, start, end, ctx) {
-    const v = { checksumStatus: 'unchecked' } as UdpValue;
+    const v = makeValue(b, start, end, 'unchecked') as unknown as UdpValue;
     const avail = end - start;
-    fixed.read(b, start, end, v as unknown as Record<string, unknown>);
     if (avail < 8) {
       ctx.problems.push(problem('udp', 'truncated', start, end, `UDP header needs 8 bytes, ${avail} present`, { expected: 8, actual: avail, limitedBy: 'ip.len' }));
       return { value: v, headerEnd: end, end };

@@ -10,6 +10,8 @@ import type { RData, RDataInput } from './rdata.js';
 import { DNS_CLASSES, DNS_TYPE_NAMES, dnsTable } from './table.js';
 
 export const header = compileHeader(dnsTable);
+/** `{ questions, answers, authorities, additionals }` with the header fields read after them, in one allocation. */
+const makeValue = header.creator(['questions', 'answers', 'authorities', 'additionals']);
 export const HEADER_LEN = 12;
 
 export interface DnsQuestion {
@@ -171,8 +173,7 @@ type Section = 'questions' | 'answers' | 'authorities' | 'additionals';
  * length that set `limit` (udp.length, or dns.length over TCP), for truncation problems.
  */
 export function decodeMessage(b: Uint8Array, base: number, limit: number, problems: Problem[], layer: string, limitedBy = 'udp.length'): DnsValue {
-  const v = { questions: [], answers: [], authorities: [], additionals: [] } as unknown as DnsValue;
-  header.read(b, base, limit, v as unknown as Record<string, unknown>);
+  const v = makeValue(b, base, limit, [], [], [], []) as unknown as DnsValue;
   if (limit - base < HEADER_LEN) {
     problems.push(problem(layer, 'truncated', base, limit, `DNS header needs ${HEADER_LEN} bytes, ${limit - base} present`, { expected: HEADER_LEN, actual: limit - base, limitedBy }));
     return v;
