@@ -2,6 +2,7 @@
  * `-w OUT`: packets written to a temporary file beside OUT and renamed over it at the end, so OUT is never
  * half-written; refuses to write over the capture being read.
  */
+import { unlinkSync } from 'node:fs';
 import { realpath, open, rename, unlink, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -47,6 +48,39 @@ export class CaptureSink {
     private readonly copy: () => boolean,
   ) {}
 
+  private unguard: (() => void) | undefined;
+
+  /**
+   * Interrupted (Ctrl-C, SIGTERM, SIGHUP) or exiting before close/abort: remove the temporary file, so that nothing
+   * but a complete file ever appears (OUT itself is only ever replaced by the final rename). SIGKILL cannot be caught:
+   * the temporary file then stays, under its own name, beside OUT.
+   */
+  private guard(): void {
+    const tmp = this.tmp;
+    const remove = (): void => {
+      try {
+        unlinkSync(tmp);
+      } catch {
+        // already gone
+      }
+    };
+    const signals = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const;
+    const handlers = Object.entries(signals).map(([sig, n]) => {
+      const h = (): void => {
+        remove();
+        process.exit(128 + n);
+      };
+      process.once(sig, h);
+      return [sig, h] as const;
+    });
+    process.once('exit', remove);
+    this.unguard = () => {
+      for (const [sig, h] of handlers) process.off(sig, h);
+      process.off('exit', remove);
+      this.unguard = undefined;
+    };
+  }
+
   /** Decided once the input's header has been read: copy mode or a fresh file. */
   private start(): void {
     if (this.started) return;
@@ -64,10 +98,13 @@ export class CaptureSink {
     if (path === '-') return { error: 'writing to standard output is not supported; give a file name' };
     if (inputPath !== '-' && (await samePath(path, inputPath))) return { error: `refusing to overwrite the input file "${inputPath}"` };
     const fmt: OutFormat = format ?? (formatFromExtension(path) === 'pcap' ? 'pcap' : 'pcapng');
-    const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.wirelens.tmp`);
+    // Created exclusively ('wx'): an existing file or link of that name is never written through.
+    const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2, 8)}.wirelens.tmp`);
     try {
-      const fh = await open(tmp, 'w');
-      return new CaptureSink(fh, tmp, path, fmt, info, copy);
+      const fh = await open(tmp, 'wx');
+      const sink = new CaptureSink(fh, tmp, path, fmt, info, copy);
+      sink.guard();
+      return sink;
     } catch (e) {
       return { error: `cannot write "${path}": ${(e as Error).message}` };
     }
@@ -184,12 +221,14 @@ export class CaptureSink {
     await this.drain();
     await this.fh.close();
     await rename(this.tmp, this.path);
+    this.unguard?.();
   }
 
   /** Give up: remove the temporary file, leave OUT as it was. */
   async abort(): Promise<void> {
     await this.fh.close().catch(() => undefined);
     await unlink(this.tmp).catch(() => undefined);
+    this.unguard?.();
   }
 }
 
