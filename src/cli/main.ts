@@ -88,7 +88,7 @@ export function buildProgram(): Command {
     .addHelpText(
       'after',
       `
-Exit status: 0 ok; 1 bad arguments; 2 file cannot be read or is not a capture; 3 capture damaged (the packets before the damage were processed); 4 bad display filter.
+Exit status: 0 ok; 1 bad arguments; 2 file cannot be read or is not a capture (empty, unknown format); 3 capture damaged (the packets before the damage were processed, the damage is on stderr with its byte offset); 4 bad display filter. A -w file that cannot be written is exit 1.
 
 Examples:
   wirelens fixtures/start.pcapng
