@@ -2,7 +2,7 @@ process.env.TZ = 'UTC';
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { readCapture } from '../../src/capture/reader.js';
 import type { CaptureRecord } from '../../src/capture/types.js';
 import { Dissector } from '../../src/dissect/dissect.js';
@@ -26,68 +26,125 @@ function frames(path: string, count = Infinity): Frame[] {
     .map((r) => d.dissect(r));
 }
 
-/** tshark's PDML: per packet, field/proto name -> every [pos, size]. */
-function pdml(path: string): Map<string, [number, number][]>[] {
-  const text = readFileSync(root + path, 'utf8');
-  return text
-    .split('<packet>')
-    .slice(1)
-    .map((p) => {
-      const m = new Map<string, [number, number][]>();
-      for (const tag of p.matchAll(/<(?:field|proto) ([^>]*)>/g)) {
-        const attrs = tag[1]!;
-        const name = /\bname="([^"]*)"/.exec(attrs)?.[1];
-        const size = /\bsize="(\d+)"/.exec(attrs)?.[1];
-        const pos = /\bpos="(\d+)"/.exec(attrs)?.[1];
-        if (!name || size === undefined || pos === undefined) continue;
-        let l = m.get(name);
-        if (!l) m.set(name, (l = []));
-        l.push([Number(pos), Number(size)]);
-      }
-      return m;
-    });
+/**
+ * tshark's PDML positions (fixtures/cli/pdml/NAME.tsv, made by fixtures/cli/make-pdml.sh): per packet number, field or
+ * protocol name -> every [pos, size] tshark gives it.
+ */
+function pdml(name: string): Map<number, Map<string, [number, number][]>> {
+  const out = new Map<number, Map<string, [number, number][]>>();
+  for (const line of readFileSync(root + `fixtures/cli/pdml/${name}.tsv`, 'utf8').split('\n')) {
+    if (!line) continue;
+    const [num, field, pos, size] = line.split('\t');
+    let m = out.get(Number(num));
+    if (!m) out.set(Number(num), (m = new Map()));
+    let l = m.get(field!);
+    if (!l) m.set(field!, (l = []));
+    l.push([Number(pos), Number(size)]);
+  }
+  return out;
 }
 
+/**
+ * The captures of fixtures/cli/make-pdml.sh: [pdml name, capture, at least this many fields compared, fields that must
+ * have been compared]. Together they cover every layer wirelens decodes: Ethernet, 802.1Q/QinQ, SLL/SLL2, NULL, raw
+ * IP, ARP/RARP, IPv4 (options, fragments), IPv6 (extension headers, routing), ICMP, ICMPv6, TCP (options, ECN
+ * flags), UDP, DNS (answers, EDNS, over TCP) and DHCP.
+ */
+const PDML_CASES: [string, string, number, string[]][] = [
+  ['udp-packet', 'fixtures/cli/udp-packet.pcap', 60, ['eth.dst', 'eth.dst.lg', 'ip.ttl', 'ip.flags.df', 'ip.src', 'udp.srcport', 'udp.checksum']],
+  ['ip4-udp-bad-chksum', 'fixtures/cli/ip4-udp-bad-chksum.pcap', 20, ['udp.checksum']],
+  ['dns_icmp', 'fixtures/capture/dpkt/dns_icmp.pcap', 150, ['dns.id', 'dns.qry.name', 'dns.resp.ttl', 'icmp.type', 'icmp.checksum', 'icmp.ident', 'icmp.seq']],
+  ['arp', 'fixtures/protocols/arp/arp.pcap', 80, ['arp.opcode', 'arp.src.hw_mac', 'arp.dst.proto_ipv4']],
+  ['rarp', 'fixtures/protocols/arp/rarp_req_reply.pcapng', 20, ['arp.opcode']],
+  ['tcp-sll', 'fixtures/capture/tcpdump/tcp-handshake-nano.pcap', 80, ['sll.pkttype', 'sll.etype', 'tcp.seq', 'tcp.flags.syn', 'tcp.options.mss_val', 'tcp.window_size_value']],
+  ['tcp-sack', 'fixtures/protocols/tcp/zeek-tcp-option-sack.pcap', 100, ['tcp.option_kind', 'tcp.options.sack_le']],
+  ['tcp-accecn', 'fixtures/protocols/tcp/tcpdump-accecn_handshake.pcap', 60, ['tcp.flags.ae', 'tcp.flags.cwr', 'tcp.flags.ece']],
+  ['dhcp', 'fixtures/protocols/dhcp/zeek-dhcp.pcap', 150, ['dhcp.type', 'dhcp.id', 'dhcp.option.type', 'dhcp.option.dhcp', 'dhcp.hw.mac_addr']],
+  ['icmpv6', 'fixtures/protocols/icmpv6/tcpdump_icmpv6.pcap', 100, ['ipv6.src', 'ipv6.hlim', 'icmpv6.type', 'icmpv6.checksum']],
+  ['ipv6-ext', 'fixtures/protocols/ipv6/libpcap_filter_ipv6_ext_headers.pcap', 150, ['ipv6.nxt', 'ipv6.hopopts.nxt', 'ipv6.dstopts.nxt']],
+  ['ipv6-routing', 'fixtures/protocols/ipv6/tcpdump_ipv6-routing-header.pcap', 60, ['ipv6.routing.type', 'ipv6.routing.segleft']],
+  ['qinq', 'fixtures/protocols/link/802.1ad_QinQ.pcap', 30, ['ieee8021ad.id', 'vlan.id', 'vlan.etype']],
+  ['dot1q', 'fixtures/protocols/link/icmp_dot1q.pcap', 30, ['vlan.priority', 'vlan.id']],
+  ['sll2', 'fixtures/protocols/link/crafted-sll2.pcap', 40, ['sll.ifindex', 'sll.etype']],
+  ['null', 'fixtures/protocols/link/crafted-null.pcap', 20, ['null.family']],
+  ['raw', 'fixtures/protocols/link/crafted-raw.pcap', 20, ['ip.src']],
+  ['ip-options', 'fixtures/protocols/ip/crafted-options.pcap', 100, ['ip.opt.type', 'ip.opt.len']],
+  ['dns-edns', 'fixtures/protocols/dns/dns_udp.pcap', 80, ['dns.rr.udp_payload_size', 'dns.opt.code', 'dns.ns']],
+  ['dns-answers', 'fixtures/protocols/dns/dns-udp-google.com-a-aaaa-mx.pcap', 200, ['dns.a', 'dns.aaaa', 'dns.mx.preference', 'dns.mx.mail_exchange']],
+  ['dns-tcp', 'fixtures/protocols/dns/dns_tcp.pcap', 200, ['tcp.hdr_len', 'dns.length', 'dns.qry.name']],
+  ['ipv4-frag', 'fixtures/protocols/tcp/zeek-ipv4-fragmented-syn.pcap', 30, ['ip.frag_offset', 'ip.flags.mf']],
+];
+
+/**
+ * Where a protocol's tree still gives a field other bytes than tshark does (the protocol's tree, not --explain, decides
+ * them). Each must still occur somewhere, so that a fix shows up here and the entry goes.
+ * - TCP flags: tshark 4.0 adds each flag on the one byte that holds its bit (res and ae at offset 12, the others at
+ *   13); wirelens gives each the two bytes of the flags word.
+ * - ICMP echo: tshark's ICMP item covers the whole message and its data starts after the 8-byte timestamp it reads;
+ *   wirelens's ICMP layer is the 8-byte header and the data layer the rest.
+ * - 802.1ad: tshark adds the priority and DEI of the service tag on its first byte only.
+ * - Raw IP: tshark's `raw` item covers the whole frame; wirelens's raw layer has no bytes of its own.
+ */
+const KNOWN_DIFFERENCES: readonly RegExp[] = [
+  /^#\d+ tcp\.flags\.(res|ae|cwr|ece|urg|ack|push|reset|syn|fin)( \([^)]*\))? \d+\/2 vs \[\[\d+,1\]\]$/,
+  /^#\d+ icmp 34\/8 vs \[\[34,64\]\]$/,
+  /^#\d+ data\.data 42\/56 vs \[\[50,48\]\]$/,
+  /^#\d+ ieee8021ad\.(priority|dei) 14\/2 vs \[\[14,1\]\]$/,
+  /^#\d+ raw 0\/0 vs \[\[0,\d+\]\]$/,
+];
+const knownSeen = new Set<RegExp>();
+
 describe('--explain byte ranges are tshark PDML pos/size', () => {
-  const cases: [string, string, number][] = [
-    ['fixtures/cli/udp-packet.pcap', 'fixtures/cli/pdml/udp-packet.pdml', 60],
-    ['fixtures/cli/ip4-udp-bad-chksum.pcap', 'fixtures/cli/pdml/ip4-udp-bad-chksum.pdml', 20],
-    // the DNS query and response (the PDML also holds 4 ICMP echoes, for when ICMP lands)
-    ['fixtures/capture/dpkt/dns_icmp.pcap', 'fixtures/cli/pdml/dns_icmp.pdml', 60],
-  ];
-  for (const [cap, xml, minCompared] of cases) {
+  afterAll(() => {
+    // (only meaningful when every case ran)
+    if (PDML_CASES.length > 0 && knownSeen.size > 0) for (const k of KNOWN_DIFFERENCES) expect(knownSeen.has(k), `known difference no longer occurs: ${k}`).toBe(true);
+  });
+
+  for (const [name, cap, minCompared, mustSee] of PDML_CASES) {
     it(`${cap}: every listed field tshark also shows has tshark's position and size`, () => {
-      const packets = pdml(xml).slice(0, cap.includes('dns_icmp') ? 2 : undefined);
-      const fs = frames(cap, packets.length);
-      expect(fs.length).toBe(packets.length);
+      const packets = pdml(name);
+      const fs = frames(cap, packets.size);
+      expect(fs.length).toBe(packets.size);
       let compared = 0;
       const wrong: string[] = [];
       const seen = new Set<string>();
-      fs.forEach((f, i) => {
+      for (const f of fs) {
         const tree = displayTree(f, DEFAULT_PREFS);
-        const want = packets[i]!;
+        const want = packets.get(f.number)!;
         // layers: the protocol's own bytes
         tree.forEach((top, t) => {
-          if (t === 0) return;
+          if (t === 0 || t > f.layers.length || f.layers[t - 1]!.source !== undefined) return;
           const p = want.get(top.def.abbrev);
           if (!p) return;
           compared++;
           if (!p.some(([pos, size]) => pos === top.start && size === top.len)) wrong.push(`#${f.number} ${top.def.abbrev} ${top.start}/${top.len} vs ${JSON.stringify(p)}`);
         });
         for (const e of explainedFields(f, tree)) {
-          if (e.source !== undefined || e.node.def.type === 'PROTOCOL') continue;
+          if (e.node.def.type === 'PROTOCOL') continue;
           const p = want.get(e.node.def.abbrev);
-          if (!p) continue; // a field tshark does not show here (yet): nothing to compare
+          if (!p) continue; // a field tshark does not show here: nothing to compare
           compared++;
           seen.add(e.node.def.abbrev);
-          if (!p.some(([pos, size]) => pos === e.start && size === e.end - e.start)) wrong.push(`#${f.number} ${e.node.def.abbrev} ${e.start}/${e.end - e.start} vs ${JSON.stringify(p)}`);
+          // (a field of reassembled data has its offset in that data, as tshark's pos is)
+          if (!p.some(([pos, size]) => pos === e.start && size === e.end - e.start)) wrong.push(`#${f.number} ${e.node.def.abbrev}${e.source ? ` (${e.source})` : ''} ${e.start}/${e.end - e.start} vs ${JSON.stringify(p)}`);
         }
+      }
+      const unexplained = wrong.filter((w) => {
+        const k = KNOWN_DIFFERENCES.find((r) => r.test(w));
+        if (k) knownSeen.add(k);
+        return !k;
       });
-      expect(wrong).toEqual([]);
-      expect(compared).toBeGreaterThanOrEqual(minCompared);
-      for (const n of ['eth.dst', 'eth.dst.lg', 'ip.ttl', 'ip.flags.df', 'ip.src', 'udp.srcport', 'udp.checksum']) expect(seen.has(n), n).toBe(true);
+      expect(unexplained).toEqual([]);
+      expect(compared - (wrong.length - unexplained.length)).toBeGreaterThanOrEqual(minCompared);
+      for (const n of mustSee) expect(seen.has(n), n).toBe(true);
     });
   }
+
+  it('the cases cover every protocol wirelens decodes in them', () => {
+    const protocols = new Set<string>();
+    for (const [, cap] of PDML_CASES) for (const f of frames(cap, 11)) for (const l of f.layers) protocols.add(l.proto.name);
+    for (const p of ['eth', 'vlan', 'ieee8021ad', 'sll', 'null', 'raw', 'arp', 'ip', 'ipv6', 'icmp', 'icmpv6', 'tcp', 'udp', 'dns', 'dhcp']) expect(protocols.has(p), p).toBe(true);
+  });
 });
 
 describe('--explain listing', () => {
