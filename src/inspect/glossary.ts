@@ -87,6 +87,7 @@ const REGISTERED: Readonly<Record<string, Registration>> = {
   'erspan.direction': BITS_16,
   'geneve.option.gcp.reserved': BITS_32,
   'geneve.option.gcp.direction': BITS_32,
+  'vntag.looped': BITS_32,
 };
 
 /**

@@ -164,7 +164,7 @@ describe('command-line behaviour of the inspectors', () => {
     expect(wrong).toEqual([]);
   });
 
-  it("-G protocols: every line is tshark's line for the same filter name (fixtures/cli/tshark-protocols.tsv)", async () => {
+  it("-G protocols: every line is tshark's line for the same filter name (fixtures/cli/tshark-protocols.tsv: all of tshark's)", async () => {
     const tshark = readFileSync(root + 'fixtures/cli/tshark-protocols.tsv', 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
     const ours = (await runCli(['-G', 'protocols'])).stdout.trimEnd().split('\n');
     expect(ours.length).toBeGreaterThanOrEqual(20);
