@@ -63,6 +63,10 @@ function causeOf(ours, theirs) {
 }
 const samples = new Map();
 let files = 0, filesEqual = 0, rows = 0, rowsEqual = 0, cells = 0, cellsEqual = 0, errors = 0, rowCountDiff = 0;
+// Frames whose protocols (as tshark lists them) all have a wirelens decoder: how equal are their cells?
+const registry = registerDefaults();
+const decodable = (path) => path.split(':').every((p) => p === 'ethertype' || registry.protocol(p));
+let dRows = 0, dCells = 0, dEqual = 0;
 for (const g of goldens) {
   const rel = relative(goldenDir, g).replace(/\.tsv$/, '');
   const capPath = join(capDir, rel);
@@ -92,6 +96,8 @@ for (const g of goldens) {
     const b = lines[r].split('\t');
     let rowEq = true;
     const pc = header.indexOf('frame.protocols');
+    const ours1 = pc >= 0 && decodable(b[pc] ?? '');
+    if (ours1) dRows++;
     const cause = causes && pc >= 0 ? causeOf(a[pc] ?? '', b[pc] ?? '') : '';
     for (let c = 0; c < header.length; c++) {
       const f = header[c];
@@ -100,7 +106,8 @@ for (const g of goldens) {
       let x = a[c] ?? '';
       let y = b[c] ?? '';
       if (BOOL.has(f)) { x = x === '' ? '' : '1'; y = y === '' ? '' : '1'; }
-      if (x === y) { cellsEqual++; continue; }
+      if (ours1) dCells++;
+      if (x === y) { cellsEqual++; if (ours1) dEqual++; continue; }
       rowEq = false;
       if (causes) {
         perCause.set(cause, (perCause.get(cause) ?? 0) + 1);
@@ -122,6 +129,7 @@ for (const g of goldens) {
   if (fileEq) filesEqual++;
 }
 console.log(`files ${files} (equal ${filesEqual}, row count differs ${rowCountDiff}, exceptions ${errors}); rows ${rows} (equal ${rowsEqual}); cells ${cells} (equal ${cellsEqual}, ${(100 * cellsEqual / Math.max(1, cells)).toFixed(2)}%)`);
+console.log(`frames whose protocols wirelens all decodes: ${dRows}; their cells ${dCells} (equal ${dEqual}, ${(100 * dEqual / Math.max(1, dCells)).toFixed(3)}%)`);
 for (const [f, c] of [...perField].sort((a, b) => b[1] - a[1])) {
   console.log(`${String(c).padStart(7)}  ${f}`);
   for (const s of samples.get(f) ?? []) console.log(`           ${s}`);
