@@ -17,6 +17,7 @@ import { encapFigure } from '../inspect/encap.js';
 import { PROTOCOLS, registerDefaults } from '../protocols/index.js';
 import { compileFilter, fieldIndex, FilterError, formatFilterError, matchFrame } from '../filter/index.js';
 import type { CompiledFilter } from '../filter/index.js';
+import { displayedDelta, timeDiffText } from '../dissect/frame.js';
 import type { Frame } from '../dissect/frame.js';
 import { rebuild } from '../craft/build.js';
 import { openInput } from './input.js';
@@ -218,6 +219,7 @@ export async function main(argv: string[]): Promise<number> {
 
   const progress = new Progress((s) => process.stderr.write(s), quiet && !!process.stderr.isTTY);
   let n = 0;
+  let lastShown: [number, number] | undefined;
   // Records come in batches (one promise per read, not per packet); each batch is valid until the next.
   packets: for await (const batch of input.batches()) for (const record of batch) {
     if (n >= limit || out.closed) break packets;
@@ -225,10 +227,13 @@ export async function main(argv: string[]): Promise<number> {
     // Dissect at most once per record, and only when something needs the layers.
     let dissected: Frame | undefined;
     const frameOf = (): Frame => (dissected ??= dissector.dissect(record));
+    // With -Y, frame.time_delta_displayed counts from the previous frame shown (0 before the first), as tshark's.
+    if (filter) displayedDelta.set(frameOf(), lastShown ? timeDiffText(record.tsSec, record.tsNsec, lastShown[0], lastShown[1]) : '0.000000000');
     // Statistics see every frame read, whatever -Y keeps (as tshark's taps do).
     if (stats.length) for (const s of stats) s.add(frameOf());
     progress.tick(n);
     if (filter && !matchFrame(filter, frameOf(), prefs)) continue;
+    if (filter) lastShown = [record.tsSec, record.tsNsec];
     if (sink) {
       try {
         if (opts.rebuild) await sink.add(record, rebuild(frameOf()).bytes);

@@ -100,6 +100,13 @@ export function timeDiffText(s1: number, n1: number, s0: number, n0: number): st
   return `${neg ? '-' : ''}${a / 1_000_000_000n}.${String(a % 1_000_000_000n).padStart(9, '0')}`;
 }
 
+/**
+ * frame.time_delta_displayed when the command shows only some frames (-Y): the time since the previous displayed
+ * frame (0 before the first), set by the command before the frame is filtered. Without an entry it is the time since
+ * the previous captured frame (every frame is displayed).
+ */
+export const displayedDelta = new WeakMap<Frame, string>();
+
 export function frameNodes(frame: Frame): FieldNode[] {
   const f = frameTable.fields;
   const r = frame.record;
@@ -120,7 +127,7 @@ export function frameNodes(frame: Frame): FieldNode[] {
     g(f.time_epoch, epoch, `Epoch Time: ${epoch} seconds`);
   }
   g(f.time_delta, secText(frame.deltaSec, frame.deltaNsec));
-  g(f.time_delta_displayed, secText(frame.deltaSec, frame.deltaNsec));
+  g(f.time_delta_displayed, displayedDelta.get(frame) ?? secText(frame.deltaSec, frame.deltaNsec));
   g(f.time_relative, secText(frame.relSec, frame.relNsec));
   g(f.number, frame.number);
   g(f.len, r.origLen);

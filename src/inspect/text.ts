@@ -7,7 +7,7 @@
 import { parseOptions } from '../capture/options.js';
 import { arrivalTime, ekTime } from '../core/time.js';
 import { readUint } from '../fields/compile.js';
-import { frameTable, protocolsPath, secText } from '../dissect/frame.js';
+import { displayedDelta, frameTable, protocolsPath, secText } from '../dissect/frame.js';
 import type { Frame } from '../dissect/frame.js';
 import type { Prefs } from '../dissect/prefs.js';
 import { bitPattern, nodeLabel } from '../fields/format.js';
@@ -165,13 +165,12 @@ export function frameSection(frame: Frame, iface?: InterfaceInfo): FieldNode {
     nodes.push({ def: x.offset_shift, start: 0, len: 0, value: secText(0, 0), generated: true, text: `[Time shift for this packet: ${secText(0, 0)} seconds]` });
     const epoch = secText(r.tsSec, r.tsNsec);
     nodes.push({ def: f.time_epoch, start: 0, len: 0, value: epoch, text: `Epoch Time: ${epoch} seconds` });
-    const rel = (def: typeof f.time_delta, s: number, n: number): void => {
-      const t = secText(s, n);
+    const rel = (def: typeof f.time_delta, t: string): void => {
       nodes.push({ def, start: 0, len: 0, value: t, generated: true, text: `[${def.name}: ${t} seconds]` });
     };
-    rel(f.time_delta, frame.deltaSec, frame.deltaNsec);
-    rel(f.time_delta_displayed, frame.deltaSec, frame.deltaNsec);
-    rel(f.time_relative, frame.relSec, frame.relNsec);
+    rel(f.time_delta, secText(frame.deltaSec, frame.deltaNsec));
+    rel(f.time_delta_displayed, displayedDelta.get(frame) ?? secText(frame.deltaSec, frame.deltaNsec));
+    rel(f.time_relative, secText(frame.relSec, frame.relNsec));
   }
   nodes.push({ def: f.number, start: 0, len: 0, value: frame.number });
   nodes.push({ def: f.len, start: 0, len: 0, value: r.origLen, text: `Frame Length: ${bytesText(r.origLen)} (${r.origLen * 8} bits)` });
