@@ -3,7 +3,7 @@ import { frameNodes, frameTable } from '../dissect/frame.js';
 import type { Frame } from '../dissect/frame.js';
 import type { Prefs } from '../dissect/prefs.js';
 import type { FieldNode } from '../fields/types.js';
-import { frameTree, walk } from '../inspect/tree.js';
+import { partialTree, walk } from '../inspect/tree.js';
 import type { CompiledFilter, FieldAccessor } from './compile.js';
 import type { FieldIndex } from './fields.js';
 
@@ -14,7 +14,7 @@ import type { FieldIndex } from './fields.js';
  * anything else, once. `layer` numbers an occurrence by the protocol layer it is in (1 for the first IPv4
  * layer, 2 for an inner one); `extent` gives where a protocol occurrence's PDU ends (for `contains`).
  */
-export function frameAccessor(frame: Frame, prefs: Prefs, known?: FieldIndex): FieldAccessor {
+export function frameAccessor(frame: Frame, prefs: Prefs, known?: FieldIndex, wanted?: ReadonlySet<string>): FieldAccessor {
   let byName: Map<string, FieldNode[]> | undefined;
   let frameOnly: Map<string, FieldNode[]> | undefined;
   let protoOnly: Map<string, FieldNode[]> | undefined;
@@ -50,9 +50,11 @@ export function frameAccessor(frame: Frame, prefs: Prefs, known?: FieldIndex): F
     return m;
   };
 
+  // `wanted` (a filter's fields): only the parts of the tree that can hold them are built (partialTree).
+  let partial = wanted !== undefined;
   const build = (): Map<string, FieldNode[]> => {
     const m = new Map<string, FieldNode[]>();
-    const top = frameTree(frame, prefs);
+    const top = partialTree(frame, prefs, partial ? wanted : undefined);
     const counts = new Map<string, number>();
     top.forEach((p, i) => {
       const proto = p.def.abbrev;
@@ -71,9 +73,11 @@ export function frameAccessor(frame: Frame, prefs: Prefs, known?: FieldIndex): F
   };
 
   const get = (abbrev: string): readonly FieldNode[] | undefined => {
-    if (byName) return byName.get(abbrev);
+    if (byName && (!partial || wanted!.has(abbrev))) return byName.get(abbrev);
     if (abbrev.startsWith('frame.')) return (frameOnly ??= buildFrameOnly()).get(abbrev);
     if (known?.get(abbrev)?.type === 'PROTOCOL') return (protoOnly ??= buildProtocols()).get(abbrev);
+    // a name outside `wanted`: the whole tree
+    if (partial && !wanted!.has(abbrev)) partial = false;
     byName = build();
     return byName.get(abbrev);
   };
@@ -86,7 +90,7 @@ export function frameAccessor(frame: Frame, prefs: Prefs, known?: FieldIndex): F
 
 /** Does a decoded frame match a compiled filter? */
 export function matchFrame(filter: CompiledFilter, frame: Frame, prefs: Prefs): boolean {
-  return filter.ast === null || filter.match(frameAccessor(frame, prefs, filter.index));
+  return filter.ast === null || filter.match(frameAccessor(frame, prefs, filter.index, filter.fields));
 }
 
 /** An accessor over a plain list of field nodes (tests, fast paths): occurrences by name, in list order. */

@@ -3,7 +3,7 @@ import type { Frame } from '../dissect/frame.js';
 import type { Prefs } from '../dissect/prefs.js';
 import { fieldText } from '../fields/format.js';
 import type { FieldNode } from '../fields/types.js';
-import { collect, frameTree } from './tree.js';
+import { collect, partialTree } from './tree.js';
 
 export interface FieldsOptions {
   /** -E header=y */
@@ -79,9 +79,12 @@ export function fieldCell(nodes: readonly FieldNode[] | undefined, opts: FieldsO
   return opts.quote ? opts.quote + text + opts.quote : text;
 }
 
-/** One `-T fields` line for a frame. `names` is the set of `fields` (computed once by the caller). */
+/**
+ * One `-T fields` line for a frame. `names` is the set of `fields` (computed once by the caller). Only the parts of
+ * the tree that can hold those fields are built (partialTree; equal to collecting over the whole tree).
+ */
 export function fieldsRow(frame: Frame, prefs: Prefs, fields: readonly string[], names: ReadonlySet<string>, opts: FieldsOptions): string {
-  const found = collect(frameTree(frame, prefs), names);
+  const found = collect(partialTree(frame, prefs, names), names);
   let line = '';
   for (let i = 0; i < fields.length; i++) {
     if (i) line += opts.separator;

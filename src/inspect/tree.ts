@@ -8,13 +8,68 @@ import { expertNodes } from './expert.js';
 
 /** One protocol node per layer (plus the frame node first), each with its fields as children. */
 export function frameTree(frame: Frame, prefs: Prefs): FieldNode[] {
+  return partialTree(frame, prefs, undefined);
+}
+
+/**
+ * Field-name prefixes each protocol's tree() emits (its fields, protocol definitions labelling subtrees, fields of
+ * tables it shows, e.g. IPv6 extension headers and `ip.version`). Checked against every fixture frame by
+ * test/perf/tree.test.ts. A layer of a protocol not listed always gets its tree.
+ */
+export const TREE_PREFIXES: Readonly<Record<string, readonly string[]>> = {
+  eth: ['eth'],
+  vlan: ['vlan', 'eth'],
+  ip: ['ip'],
+  ipv6: ['ip', 'ah'],
+  tcp: ['tcp'],
+  udp: ['udp'],
+  dns: ['dns'],
+  dhcp: ['dhcp'],
+  arp: ['arp'],
+  icmp: ['icmp'],
+  icmpv6: ['icmpv6'],
+  data: ['data'],
+};
+
+/** Could a tree made of `prefixes` hold one of `names`? */
+function mayHold(prefixes: readonly string[], names: ReadonlySet<string>): boolean {
+  for (const n of names) for (const p of prefixes) if (n.startsWith(p)) return true;
+  return false;
+}
+
+/**
+ * frameTree for a reader that wants only the fields `names` (`-T fields -e`, a display filter): the same top-level
+ * nodes, but the Frame fields, the expert indicators and the fields of layers that cannot hold one of the names
+ * (TREE_PREFIXES) are left out (children: []). `collect(partialTree(f, p, names), names)` equals
+ * `collect(frameTree(f, p), names)` (test/perf/tree.test.ts); undefined `names`: the whole tree.
+ */
+export function partialTree(frame: Frame, prefs: Prefs, names: ReadonlySet<string> | undefined): FieldNode[] {
+  let frameFields = true;
+  let expert = true;
+  if (names) {
+    frameFields = false;
+    expert = false;
+    for (const n of names) {
+      if (n.startsWith('frame')) frameFields = true;
+      if (n.startsWith('_ws')) expert = true;
+    }
+  }
   const out: FieldNode[] = [
-    { def: frameTable.proto, start: 0, len: frame.data.length, value: null, text: frameLabel(frame), children: frameNodes(frame) },
+    frameFields
+      ? { def: frameTable.proto, start: 0, len: frame.data.length, value: null, text: frameLabel(frame), children: frameNodes(frame) }
+      : { def: frameTable.proto, start: 0, len: frame.data.length, value: null, text: frameTable.proto.name, children: [] },
   ];
-  frame.layers.forEach((layer, index) => {
-    const bytes = layer.source === undefined ? frame.data : (frame.sources?.[layer.source]?.data ?? frame.data);
-    const ctx: TreeContext = { frame: bytes, layers: frame.layers, index, prefs };
+  const layers = frame.layers;
+  for (let index = 0; index < layers.length; index++) {
+    const layer = layers[index]!;
     const p = layer.proto;
+    const prefixes = names ? TREE_PREFIXES[p.name] : undefined;
+    if (names && prefixes && !mayHold(prefixes, names)) {
+      out.push({ def: p.table.proto, start: layer.start, len: layer.headerEnd - layer.start, value: null, text: p.table.proto.name, children: [] });
+      continue;
+    }
+    const bytes = layer.source === undefined ? frame.data : (frame.sources?.[layer.source]?.data ?? frame.data);
+    const ctx: TreeContext = { frame: bytes, layers, index, prefs };
     out.push({
       def: p.table.proto,
       start: layer.start,
@@ -23,8 +78,8 @@ export function frameTree(frame: Frame, prefs: Prefs): FieldNode[] {
       text: p.label ? p.label(layer, ctx) : p.table.proto.name,
       children: p.tree(layer, ctx),
     });
-  });
-  for (const n of expertNodes(frame)) out.push(n);
+  }
+  if (expert) for (const n of expertNodes(frame)) out.push(n);
   return out;
 }
 
@@ -45,12 +100,19 @@ export function walk(nodes: readonly FieldNode[], visit: (n: FieldNode, depth: n
 /** Every occurrence of the named fields, in tree order. */
 export function collect(nodes: readonly FieldNode[], names: ReadonlySet<string>): Map<string, FieldNode[]> {
   const out = new Map<string, FieldNode[]>();
-  walk(nodes, (n) => {
-    const a = n.def.abbrev;
-    if (!names.has(a)) return;
-    let list = out.get(a);
-    if (!list) out.set(a, (list = []));
-    list.push(n);
-  });
+  collectInto(nodes, names, out);
   return out;
+}
+
+function collectInto(nodes: readonly FieldNode[], names: ReadonlySet<string>, out: Map<string, FieldNode[]>): void {
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i]!;
+    const a = n.def.abbrev;
+    if (names.has(a)) {
+      const list = out.get(a);
+      if (list) list.push(n);
+      else out.set(a, [n]);
+    }
+    if (n.children) collectInto(n.children, names, out);
+  }
 }
