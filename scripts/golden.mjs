@@ -1,9 +1,13 @@
 #!/usr/bin/env node
 // Compare `wirelens -T fields` (in-process) with the tshark goldens of ../shared/oracle/golden, per field.
-// usage: node scripts/golden.mjs [--fields a,b,c] [--show N] [--root DIR] [capture paths relative to captures/ ...]
+// usage: node scripts/golden.mjs [--fields a,b,c] [--show N] [--causes] [--root DIR] [capture paths relative to captures/ ...]
+//        node scripts/golden.mjs --index-fixtures   (copy the goldens of the captures under fixtures/ that are copies of
+//        corpus captures, matched by SHA-256 in PROVENANCE.tsv, into fixtures/golden/, and rewrite fixtures/golden/INDEX.tsv;
+//        crafted entries already in the index are kept)
 // Needs `npx tsc` first (reads dist/). Prints per-field mismatch counts and, with --show, sample differences.
-import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync, readdirSync, statSync, existsSync, copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { dirname, join, relative } from 'node:path';
 import { readCapture } from '../dist/capture/reader.js';
 import { Dissector } from '../dist/dissect/dissect.js';
 import { ORACLE_PREFS } from '../dist/dissect/prefs.js';
@@ -25,6 +29,33 @@ for (let i = 0; i < args.length; i++) {
 }
 const goldenDir = join(root, 'oracle/golden');
 const capDir = join(root, 'captures');
+if (args.includes('--index-fixtures')) {
+  const fixtures = new URL('../fixtures/', import.meta.url).pathname;
+  const bySha = new Map();
+  for (const line of readFileSync(join(capDir, 'PROVENANCE.tsv'), 'utf8').split('\n').slice(1)) {
+    const c = line.split('\t');
+    if (c.length > 4 && !bySha.has(c[4])) bySha.set(c[4], c[0]);
+  }
+  const indexPath = join(fixtures, 'golden/INDEX.tsv');
+  const old = existsSync(indexPath) ? readFileSync(indexPath, 'utf8').split('\n').filter((l) => l) : [];
+  const head = old.filter((l) => l.startsWith('#'));
+  const rows = new Map(old.filter((l) => !l.startsWith('#') && l.split('\t')[2]?.startsWith('crafted')).map((l) => [l.split('\t')[0], l]));
+  const walkAll = (d) => readdirSync(d).flatMap((e) => (statSync(join(d, e)).isDirectory() ? walkAll(join(d, e)) : [join(d, e)]));
+  for (const p of walkAll(fixtures)) {
+    if (!/\.(pcap|pcapng|cap)$/.test(p) || /\/(cli\/expected|fuzz)\//.test(p)) continue;
+    const rel = relative(fixtures, p);
+    if (rows.has(rel)) continue;
+    const src = bySha.get(createHash('sha256').update(readFileSync(p)).digest('hex'));
+    if (!src || !existsSync(join(goldenDir, src + '.tsv'))) continue;
+    const dst = join(fixtures, 'golden', src + '.tsv');
+    mkdirSync(dirname(dst), { recursive: true });
+    copyFileSync(join(goldenDir, src + '.tsv'), dst);
+    rows.set(rel, `${rel}\t${src}.tsv\t${src}`);
+  }
+  writeFileSync(indexPath, [...head, ...[...rows.keys()].sort().map((k) => rows.get(k))].join('\n') + '\n');
+  console.log(`fixtures/golden/INDEX.tsv: ${rows.size} captures`);
+  process.exit(0);
+}
 if (!existsSync(goldenDir)) {
   console.error(`no goldens at ${goldenDir}`);
   process.exit(2);

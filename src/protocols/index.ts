@@ -18,6 +18,7 @@ import { geneve } from './geneve.js';
 import { mpls } from './mpls.js';
 import { cmd } from './cmd.js';
 import { vntag } from './vntag.js';
+import { arcnetBsd, arcnetLinux } from './arcnet.js';
 import { sll, sll2 } from './sll.js';
 import { ieee8021ad, vlan } from './vlan.js';
 import { ipv4 } from './ipv4.js';
@@ -29,7 +30,7 @@ import { udp } from './udp.js';
 import type { Protocol } from './types.js';
 
 /** Every protocol wirelens knows, outermost layers first. */
-export const PROTOCOLS: readonly Protocol<any, any>[] = [ethernet, sll, sll2, nullLink, loopLink, raw, fddi, ppp, ieee8021ad, vlan, llc, pppoed, pppoes, mpls, cmd, vntag, arp, ipv4, ipv6, ah, esp, icmp, icmpv6, gre, erspan, tcp, udp, vxlan, geneve, dhcp, dns, mdns, llmnr, data];
+export const PROTOCOLS: readonly Protocol<any, any>[] = [ethernet, sll, sll2, nullLink, loopLink, raw, fddi, arcnetLinux, arcnetBsd, ppp, ieee8021ad, vlan, llc, pppoed, pppoes, mpls, cmd, vntag, arp, ipv4, ipv6, ah, esp, icmp, icmpv6, gre, erspan, tcp, udp, vxlan, geneve, dhcp, dns, mdns, llmnr, data];
 
 /** Register every protocol and its bindings (no import side effects: call this, or bind your own). */
 export function registerDefaults(reg: Registry = new Registry()): Registry {
@@ -43,4 +44,4 @@ export { dhcp };
 export { dns, mdns, llmnr };
 export { tcp };
 export { arp, ieee8021ad, loopLink, nullLink, raw, sll, sll2, vlan };
-export { cmd, erspan, fddi, geneve, gre, llc, mpls, ppp, pppoed, pppoes, vntag, vxlan };
+export { arcnetBsd, arcnetLinux, cmd, erspan, fddi, geneve, gre, llc, mpls, ppp, pppoed, pppoes, vntag, vxlan };
