@@ -260,8 +260,10 @@ export const udp = defineProtocol<UdpValue, UdpInput>({
         continue;
       }
       out.push(n);
-      if (n.def === F.srcport || n.def === F.dstport) out.push({ def: F.port, start: n.start, len: 2, value: n.value, hidden: true });
+      // tshark adds the two hidden udp.port items after both ports (JSON keeps that order)
+      if (n.def === F.dstport) for (const p of out.filter((o) => o.def === F.srcport || o.def === F.dstport)) out.push({ def: F.port, start: p.start, len: 2, value: p.value, hidden: true });
     }
+    if (!out.some((o) => o.def === F.dstport)) for (const p of out.filter((o) => o.def === F.srcport)) out.push({ def: F.port, start: p.start, len: 2, value: p.value, hidden: true });
     if (layer.end > layer.headerEnd) {
       out.push({ def: F.payload, start: layer.headerEnd, len: layer.end - layer.headerEnd, value: ctx.frame.subarray(layer.headerEnd, layer.end), text: `UDP payload (${layer.end - layer.headerEnd} bytes)` });
     }

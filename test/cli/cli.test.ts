@@ -7,7 +7,7 @@
 process.env.TZ = 'UTC';
 delete process.env.NO_COLOR;
 
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -297,5 +297,18 @@ describe('progress of a long run (-q with -z or -w) on a terminal', () => {
     const r = await withStderrTTY(false, () => runCli(['-r', big, '-q', '-z', 'io,phs']));
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/^eth +frames:100000 bytes:1400000$/m);
+  });
+});
+
+describe('fixtures/cli/expected', () => {
+  it('holds only files some TESTLIST case reads', () => {
+    const used = new Set<string>();
+    for (const c of cases) {
+      used.add(c.expected);
+      if (c.status !== 0) used.add(stderrFile(c.expected));
+    }
+    const files = readdirSync(root + 'fixtures/cli/expected');
+    expect(files.length).toBeGreaterThan(100);
+    expect(files.filter((f) => !used.has(f))).toEqual([]);
   });
 });
