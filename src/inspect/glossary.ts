@@ -48,6 +48,7 @@ const REGISTERED: Readonly<Record<string, Registration>> = {
   mdns: { shortName: 'mDNS' },
   data: { shortName: 'Data' },
   ieee8021ad: { name: 'IEEE 802.1ad', shortName: 'IEEE 802.1AD' },
+  ieee8021ah: { shortName: 'IEEE 802.1AH' },
   '_ws.short': { name: 'Short Frame', shortName: 'Short frame' },
   // fields whose tree line is custom text, not their registered label
   'frame.len': { name: 'Frame length on the wire' },
