@@ -52,6 +52,7 @@ const MODES = [
   [],
   ['-V'],
   FIELDS,
+  ['-T', 'fields', '-e', 'ip.src', '-e', 'ip.dst', '-e', 'tcp.srcport', '-e', 'udp.srcport', '-e', 'dns.qry.name', '-e', 'tcp.dstport', '-e', 'udp.dstport'],
   ['-Y', 'dns || tcp.port == 80 || ip.ttl > 60 || udp.length < 100'],
   ['-Y', 'dns.qry.name contains "a"'],
   ['-Y', 'frame.len > 100 && !arp'],

@@ -32,7 +32,7 @@ export const TREE_PREFIXES: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** Could a tree made of `prefixes` hold one of `names`? */
-function mayHold(prefixes: readonly string[], names: ReadonlySet<string>): boolean {
+export function mayHold(prefixes: readonly string[], names: ReadonlySet<string>): boolean {
   for (const n of names) for (const p of prefixes) if (n.startsWith(p)) return true;
   return false;
 }
@@ -56,7 +56,7 @@ export function partialTree(frame: Frame, prefs: Prefs, names: ReadonlySet<strin
   }
   const out: FieldNode[] = [
     frameFields
-      ? { def: frameTable.proto, start: 0, len: frame.data.length, value: null, text: frameLabel(frame), children: frameNodes(frame) }
+      ? frameNode(frame)
       : { def: frameTable.proto, start: 0, len: frame.data.length, value: null, text: frameTable.proto.name, children: [] },
   ];
   const layers = frame.layers;
@@ -68,19 +68,31 @@ export function partialTree(frame: Frame, prefs: Prefs, names: ReadonlySet<strin
       out.push({ def: p.table.proto, start: layer.start, len: layer.headerEnd - layer.start, value: null, text: p.table.proto.name, children: [] });
       continue;
     }
-    const bytes = layer.source === undefined ? frame.data : (frame.sources?.[layer.source]?.data ?? frame.data);
-    const ctx: TreeContext = { frame: bytes, layers, index, prefs };
-    out.push({
-      def: p.table.proto,
-      start: layer.start,
-      len: layer.headerEnd - layer.start,
-      value: null,
-      text: p.label ? p.label(layer, ctx) : p.table.proto.name,
-      children: p.tree(layer, ctx),
-    });
+    out.push(layerNode(frame, prefs, index));
   }
   if (expert) for (const n of expertNodes(frame)) out.push(n);
   return out;
+}
+
+/** The protocol node of layer `index`, with its fields: frameTree's node for that layer. */
+export function layerNode(frame: Frame, prefs: Prefs, index: number): FieldNode {
+  const layer = frame.layers[index]!;
+  const p = layer.proto;
+  const bytes = layer.source === undefined ? frame.data : (frame.sources?.[layer.source]?.data ?? frame.data);
+  const ctx: TreeContext = { frame: bytes, layers: frame.layers, index, prefs };
+  return {
+    def: p.table.proto,
+    start: layer.start,
+    len: layer.headerEnd - layer.start,
+    value: null,
+    text: p.label ? p.label(layer, ctx) : p.table.proto.name,
+    children: p.tree(layer, ctx),
+  };
+}
+
+/** The Frame node with its fields, as frameTree makes it. */
+export function frameNode(frame: Frame): FieldNode {
+  return { def: frameTable.proto, start: 0, len: frame.data.length, value: null, text: frameLabel(frame), children: frameNodes(frame) };
 }
 
 function frameLabel(frame: Frame): string {
@@ -104,7 +116,8 @@ export function collect(nodes: readonly FieldNode[], names: ReadonlySet<string>)
   return out;
 }
 
-function collectInto(nodes: readonly FieldNode[], names: ReadonlySet<string>, out: Map<string, FieldNode[]>): void {
+/** collect() into an existing map (occurrences appended in tree order). */
+export function collectInto(nodes: readonly FieldNode[], names: ReadonlySet<string>, out: Map<string, FieldNode[]>): void {
   for (let i = 0; i < nodes.length; i++) {
     const n = nodes[i]!;
     const a = n.def.abbrev;

@@ -14,7 +14,8 @@ import { Dissector } from '../../src/dissect/dissect.js';
 import type { Frame } from '../../src/dissect/frame.js';
 import { compileFilter, fieldIndex, frameAccessor, matchFrame } from '../../src/filter/index.js';
 import type { FieldNode } from '../../src/fields/types.js';
-import { DEFAULT_FIELDS_OPTIONS, fieldCell, fieldsRow } from '../../src/inspect/fields.js';
+import { collectFields, DEFAULT_FIELDS_OPTIONS, fieldCell, fieldsRow } from '../../src/inspect/fields.js';
+import type { FieldsOptions } from '../../src/inspect/fields.js';
 import { collect, frameTree, partialTree, TREE_PREFIXES, walk } from '../../src/inspect/tree.js';
 import { PROTOCOLS, registerDefaults } from '../../src/protocols/index.js';
 
@@ -51,6 +52,12 @@ for (const x of frames()) {
 
 const shape = (m: Map<string, FieldNode[]>): unknown => [...m].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, ns]) => [k, ns.map((n) => [n.def.abbrev, n.start, n.len, n.value instanceof Uint8Array ? [...n.value] : n.value, n.text, n.hidden, n.generated])]);
 
+const OPTS: FieldsOptions[] = [
+  DEFAULT_FIELDS_OPTIONS,
+  { ...DEFAULT_FIELDS_OPTIONS, occurrence: 'f', separator: ',', quote: '"' },
+  { ...DEFAULT_FIELDS_OPTIONS, occurrence: 'l', aggregator: ';' },
+];
+
 describe('partial field trees', () => {
   it('reads the committed captures', () => {
     expect(captures.length).toBeGreaterThan(50);
@@ -83,21 +90,63 @@ describe('partial field trees', () => {
         const part = collect(partialTree(frame, d.prefs, names), names);
         expect(shape(part)).toEqual(shape(whole));
         const fields = [...names];
-        const general = fields.map((f) => fieldCell(whole.get(f), DEFAULT_FIELDS_OPTIONS)).join('\t');
-        expect(fieldsRow(frame, d.prefs, fields, names, DEFAULT_FIELDS_OPTIONS)).toBe(general);
+        for (const opts of OPTS) {
+          const general = fields.map((f) => fieldCell(whole.get(f), opts)).join(opts.separator);
+          expect(fieldsRow(frame, d.prefs, fields, names, opts)).toBe(general);
+        }
+        // the values path (extractors): same fields, values and order as the tree
+        const fast = collectFields(frame, d.prefs, names);
+        const vals = (m: Map<string, FieldNode[]>): unknown => [...m].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, ns]) => [k, ns.map((n) => [n.def.abbrev, n.value instanceof Uint8Array ? [...n.value] : n.value, n.def.type === 'PROTOCOL' ? n.text : undefined])]);
+        expect(vals(fast)).toEqual(vals(whole));
       }),
       { numRuns: 3000 },
     );
   });
 
-  it('the benchmark fields on every frame', () => {
-    const fields = ['ip.src', 'ip.dst', 'tcp.srcport', 'udp.srcport', 'dns.qry.name'];
-    const names = new Set(fields);
-    for (const { frame, d } of ALL) {
-      const whole = collect(frameTree(frame, d.prefs), names);
-      const general = fields.map((f) => fieldCell(whole.get(f), DEFAULT_FIELDS_OPTIONS)).join('\t');
-      expect(fieldsRow(frame, d.prefs, fields, names, DEFAULT_FIELDS_OPTIONS)).toBe(general);
+  it('the fields with extractors, alone and mixed with others, on every frame', () => {
+    const sets = [
+      ['ip.src', 'ip.dst', 'tcp.srcport', 'udp.srcport', 'dns.qry.name'],
+      ['ip.src', 'ip.dst', 'tcp.srcport', 'tcp.dstport', 'udp.srcport', 'udp.dstport', 'dns.qry.name'],
+      ['dns.qry.name', 'dns.a', 'ip.ttl', 'ip.src'],
+      ['tcp.dstport', 'tcp.seq', 'udp.dstport', 'udp.length'],
+      ['ip', 'ip.src', 'dns', 'dns.qry.name', 'frame.number', '_ws.malformed'],
+    ];
+    for (const fields of sets) {
+      const names = new Set(fields);
+      for (const { frame, d } of ALL) {
+        const whole = collect(frameTree(frame, d.prefs), names);
+        for (const opts of OPTS) {
+          const general = fields.map((f) => fieldCell(whole.get(f), opts)).join(opts.separator);
+          expect(fieldsRow(frame, d.prefs, fields, names, opts)).toBe(general);
+        }
+      }
     }
+  });
+
+  it('the fields with extractors on every truncation of frames that carry them', () => {
+    const fields = ['ip.src', 'ip.dst', 'tcp.srcport', 'tcp.dstport', 'udp.srcport', 'udp.dstport', 'dns.qry.name', 'ip.ttl', 'dns.id'];
+    const names = new Set(fields);
+    // a few frames of each kind of layer stack
+    const picked = new Map<string, Frame>();
+    for (const { frame } of ALL) {
+      const key = frame.layers.map((l) => l.proto.name).join(':') + (frame.layers.some((l) => l.proto.name === 'dns' && (l.value as { length?: number }).length !== undefined) ? ':tcplen' : '');
+      if (!/ip|tcp|udp|dns/.test(key) || (picked.has(key) && picked.size > 60)) continue;
+      if (!picked.has(key)) picked.set(key, frame);
+    }
+    expect(picked.size).toBeGreaterThan(10);
+    let checked = 0;
+    for (const frame of picked.values()) {
+      const full = frame.record.data;
+      for (let len = 0; len <= Math.min(full.length, 200); len++) {
+        const d = new Dissector(registerDefaults());
+        const f = d.dissect({ ...frame.record, data: full.slice(0, len) });
+        const whole = collect(frameTree(f, d.prefs), names);
+        const general = fields.map((x) => fieldCell(whole.get(x), DEFAULT_FIELDS_OPTIONS)).join('\t');
+        expect(fieldsRow(f, d.prefs, fields, names, DEFAULT_FIELDS_OPTIONS)).toBe(general);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(1000);
   });
 
   it('display filters match the same frames as over the whole tree', () => {
