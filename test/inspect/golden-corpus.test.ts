@@ -37,7 +37,6 @@ const KNOWN: readonly { capture: string; field: string; frames: string; why: str
   { capture: 'capture/tcpdump/atm-oam-loopback-print-overrun.pcap', field: 'frame.len', frames: '1', why: 'SunATM link type: tshark takes its 4-byte pseudo-header out of the frame lengths (ATM not decoded)' },
   { capture: 'capture/tcpdump/atm-oam-loopback-print-overrun.pcap', field: 'frame.cap_len', frames: '1', why: 'SunATM pseudo-header (see frame.len)' },
   { capture: 'capture/tcpdump/atm-oam-loopback-print-overrun.pcap', field: 'frame.time_epoch', frames: '1', why: 'SunATM record with an out-of-range timestamp (see frame.len)' },
-  { capture: 'capture/tcpdump/nflog.pcap', field: '*', frames: '1-4', why: 'NFLOG link type (239) not decoded: tshark finds IPv4/UDP/DNS inside its TLVs' },
   { capture: 'capture/tcpdump/tcp_rst_diag_payload.pcap', field: 'frame.protocols', frames: '1', why: 'RST segment payload: tshark shows it as RST cause text inside TCP, wirelens as data' },
   { capture: 'protocols/link/tcp_rst_diag_payload.pcap', field: 'frame.protocols', frames: '1', why: 'RST segment payload (see capture/tcpdump/tcp_rst_diag_payload.pcap)' },
   { capture: 'dissect/tcp/dns-tkey.pcap', field: '_ws.malformed', frames: '5,7', why: DNS_CUT },
