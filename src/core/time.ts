@@ -8,7 +8,20 @@ const two = (n: number): string => String(n).padStart(2, '0');
 
 let zoneFormat: Intl.DateTimeFormat | undefined;
 
+/** The last zone name found, for the hour and UTC offset it was found for (packets come in time order). */
+let lastZone: { hour: number; offset: number; name: string } | undefined;
+
 function zoneName(d: Date): string {
+  // Within one hour at one UTC offset the zone's name does not change: Intl is asked once per hour of capture.
+  const hour = Math.floor(d.getTime() / 3_600_000);
+  const offset = d.getTimezoneOffset();
+  if (lastZone && lastZone.hour === hour && lastZone.offset === offset) return lastZone.name;
+  const name = zoneNameOf(d);
+  lastZone = { hour, offset, name };
+  return name;
+}
+
+function zoneNameOf(d: Date): string {
   try {
     // One formatter for the process: constructing an Intl.DateTimeFormat costs far more than formatting with it.
     zoneFormat ??= new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' });

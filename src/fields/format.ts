@@ -140,8 +140,28 @@ export function displayValue(def: FieldDef, value: FieldValue): string {
   return String(value);
 }
 
+/** bitPattern's drawings already made, by container width and mask, then by the masked bits (bounded). */
+const PATTERNS = new Map<number, Map<number, string>>();
+
 /** `0100 .... = ` for a bit field of `bytes` bytes with `mask` (tshark's bit drawing), or '' for none. */
 export function bitPattern(mask: number, bytes: number, raw: number): string {
+  // The drawing depends only on the masked bits: drawings of containers up to 4 bytes are kept (a few per field).
+  if (bytes <= 4 && Number.isInteger(mask) && Number.isInteger(raw) && mask >= 0 && mask <= 0xffffffff && raw >= 0 && raw <= 0xffffffff) {
+    const key = mask * 8 + bytes;
+    let byBits = PATTERNS.get(key);
+    if (!byBits) PATTERNS.set(key, (byBits = new Map()));
+    const bitsSet = (raw & mask) >>> 0;
+    let s = byBits.get(bitsSet);
+    if (s === undefined) {
+      s = drawBits(mask, bytes, raw);
+      if (byBits.size < 1024) byBits.set(bitsSet, s);
+    }
+    return s;
+  }
+  return drawBits(mask, bytes, raw);
+}
+
+function drawBits(mask: number, bytes: number, raw: number): string {
   const bits = bytes * 8;
   let s = '';
   for (let i = bits - 1; i >= 0; i--) {
