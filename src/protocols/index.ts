@@ -23,6 +23,7 @@ import { ipnet } from './ipnet.js';
 import { ipoib } from './ipoib.js';
 import { ieee8021ah } from './pbb.js';
 import { nflog } from './nflog.js';
+import { fr } from './fr.js';
 import { sll, sll2 } from './sll.js';
 import { ieee8021ad, vlan } from './vlan.js';
 import { ipv4 } from './ipv4.js';
@@ -34,7 +35,7 @@ import { udp } from './udp.js';
 import type { Protocol } from './types.js';
 
 /** Every protocol wirelens knows, outermost layers first. */
-export const PROTOCOLS: readonly Protocol<any, any>[] = [ethernet, sll, sll2, nullLink, loopLink, raw, fddi, arcnetLinux, arcnetBsd, ipnet, ipoib, nflog, ppp, ieee8021ad, vlan, llc, pppoed, pppoes, mpls, cmd, vntag, ieee8021ah, arp, ipv4, ipv6, ah, esp, icmp, icmpv6, gre, erspan, tcp, udp, vxlan, geneve, dhcp, dns, mdns, llmnr, data];
+export const PROTOCOLS: readonly Protocol<any, any>[] = [ethernet, sll, sll2, nullLink, loopLink, raw, fddi, arcnetLinux, arcnetBsd, ipnet, ipoib, nflog, fr, ppp, ieee8021ad, vlan, llc, pppoed, pppoes, mpls, cmd, vntag, ieee8021ah, arp, ipv4, ipv6, ah, esp, icmp, icmpv6, gre, erspan, tcp, udp, vxlan, geneve, dhcp, dns, mdns, llmnr, data];
 
 /** Register every protocol and its bindings (no import side effects: call this, or bind your own). */
 export function registerDefaults(reg: Registry = new Registry()): Registry {
@@ -48,4 +49,4 @@ export { dhcp };
 export { dns, mdns, llmnr };
 export { tcp };
 export { arp, ieee8021ad, loopLink, nullLink, raw, sll, sll2, vlan };
-export { arcnetBsd, arcnetLinux, cmd, erspan, fddi, geneve, gre, ieee8021ah, ipnet, ipoib, llc, nflog, mpls, ppp, pppoed, pppoes, vntag, vxlan };
+export { arcnetBsd, arcnetLinux, cmd, erspan, fddi, fr, geneve, gre, ieee8021ah, ipnet, ipoib, llc, nflog, mpls, ppp, pppoed, pppoes, vntag, vxlan };
