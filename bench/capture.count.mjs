@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Count the packets of a capture with our async file reader (dist/capture/node.js).
-//   node bench/capture.count.mjs [--each] CAPTURE      prints: packets=N captured_bytes=B
-// Default: `for await (const rec of openCapture(path))`; --each: `await openCapture(path).forEach(cb)`.
+//   node bench/capture.count.mjs [--each|--batches] CAPTURE      prints: packets=N captured_bytes=B
+// Default: `for await (const rec of openCapture(path))`; --each: `await openCapture(path).forEach(cb)`;
+// --batches: `for await (const batch of openCapture(path).batches())`, as the command reads.
 import { pathToFileURL } from 'node:url';
 
 // WIRELENS_DIST: another build directory (default ../dist)
@@ -10,7 +11,8 @@ const { openCapture } = await import(new URL('capture/node.js', dist).href);
 
 const args = process.argv.slice(2);
 const each = args[0] === '--each';
-const path = each ? args[1] : args[0];
+const batches = args[0] === '--batches';
+const path = each || batches ? args[1] : args[0];
 if (!path) {
   console.error('usage: node bench/capture.count.mjs [--each] CAPTURE');
   process.exit(2);
@@ -23,6 +25,13 @@ if (each) {
     packets++;
     bytes += r.data.length;
   });
+} else if (batches) {
+  for await (const batch of cap.batches()) {
+    for (const r of batch) {
+      packets++;
+      bytes += r.data.length;
+    }
+  }
 } else {
   for await (const r of cap) {
     packets++;
