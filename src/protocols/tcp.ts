@@ -964,7 +964,10 @@ export const tcp = defineProtocol<TcpValue, TcpInput>({
     // tshark tries the lower port first, then the higher (decode_tcp_ports); port 0 is never looked up.
     const lo = Math.min(v.srcport, v.dstport);
     const hi = Math.max(v.srcport, v.dstport);
-    const next = [lo, hi].filter((p, i, a) => p !== 0 && a.indexOf(p) === i).map((key) => ({ table: 'tcp.port', key }));
+    // the lower port, then the higher if different; port 0 never (as [lo, hi] without zeros and duplicates)
+    const next: { table: string; key: number }[] = [];
+    if (lo !== 0) next.push({ table: 'tcp.port', key: lo });
+    if (hi !== 0 && hi !== lo) next.push({ table: 'tcp.port', key: hi });
     // Where the payload sits in its direction's byte stream, for reassembly (src/dissect/tcp-reassembly.ts).
     const ep = !fragmented && !ctx.inError ? endpoints(undefined, ctx.layers) : undefined;
     if (ep) {

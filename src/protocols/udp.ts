@@ -207,7 +207,10 @@ export const udp = defineProtocol<UdpValue, UdpInput>({
     // tshark tries the lower port first, then the higher; port 0 is never looked up.
     const lo = Math.min(v.srcport, v.dstport);
     const hi = Math.max(v.srcport, v.dstport);
-    const next = [lo, hi].filter((p, i, a) => p !== 0 && a.indexOf(p) === i).map((key) => ({ table: 'udp.port', key }));
+    // the lower port, then the higher if different; port 0 never (as [lo, hi] without zeros and duplicates)
+    const next: { table: string; key: number }[] = [];
+    if (lo !== 0) next.push({ table: 'udp.port', key: lo });
+    if (hi !== 0 && hi !== lo) next.push({ table: 'udp.port', key: hi });
     return { value: v, headerEnd: start + 8, end: pduEnd, next };
   },
   tree(layer, ctx) {

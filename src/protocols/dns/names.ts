@@ -46,9 +46,15 @@ export function nameText(name: DnsName): string {
   let s = '';
   for (let i = 0; i < name.labels.length; i++) {
     if (i) s += '.';
-    s += utf8.decode(name.labels[i]!);
+    s += labelText(name.labels[i]!);
   }
   return s;
+}
+
+/** A label's bytes as UTF-8 text: ASCII bytes are their characters (no decoder call), others go to the decoder. */
+function labelText(l: Uint8Array): string {
+  for (let i = 0; i < l.length; i++) if (l[i]! >= 0x80) return utf8.decode(l);
+  return String.fromCharCode.apply(null, l as unknown as number[]);
 }
 
 export interface NameRead {
