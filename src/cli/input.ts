@@ -52,7 +52,10 @@ export async function openInput(path: string): Promise<Input | { error: string }
         : stream.interfaces[0];
       const units = iface?.unitsPerSecond;
       if (units === undefined) return 6;
-      return Math.min(9, Math.max(0, Math.ceil(Math.log10(Number(units)))));
+      // tshark shows the whole decimal digits the resolution gives (2^-8 s: 2 digits), at most 9
+      let digits = 0;
+      for (let p = 10n; digits < 9 && p <= BigInt(units); p *= 10n) digits++;
+      return digits;
     },
   };
 }

@@ -2,6 +2,7 @@
 import type { Frame } from '../dissect/frame.js';
 import type { Prefs } from '../dissect/prefs.js';
 import type { Layer, TreeContext } from '../protocols/types.js';
+import type { Problem } from '../core/problem.js';
 import { isShortProblem } from './expert.js';
 
 export interface SummaryColumns {
@@ -14,13 +15,18 @@ export interface SummaryColumns {
   info: string;
 }
 
-const ADDR_LAYERS = new Set(['ip', 'ipv6']);
+/** Link layers whose header addresses become the Source/Destination columns (until a network layer replaces them). */
+const LINK_ADDR_LAYERS = new Set(['eth', 'fddi']);
 
-function addr(layer: Layer, key: 'src' | 'dst'): string {
-  const v = layer.value as Record<string, unknown>;
-  const a = v[key];
-  return typeof a === 'string' ? a : '';
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
 }
+
+/** PENs of pcapng custom blocks, as tshark names them. */
+const PENS: Readonly<Record<number, string>> = {
+  32473: 'Example Enterprise Number for Documentation Use',
+  36724: 'Kaplan Research and Application Prototyping',
+};
 
 /** Seconds with as many decimals as the capture's time resolution (6 for µs, 9 for ns). */
 export function relTime(frame: Frame, decimals: number): string {
@@ -42,22 +48,40 @@ export function summaryColumns(frame: Frame, prefs: Prefs, decimals: number): Su
   let protocol = '';
   let info = '';
   const layers = frame.layers;
-  // Addresses: the first network layer (tshark keeps the outer IP's when an ICMP error quotes another); else link.
-  let haveNet = false;
+  const rec = frame.record;
+  const time = rec.hasTimestamp === false ? '' : relTime(frame, decimals);
+  if (rec.blockType !== undefined) {
+    // a pcapng custom block, which tshark shows as a frame of its PCAPNG dissector
+    const pen = rec.pen ?? 0;
+    const copied = (rec.blockType & 0x40000000) === 0 ? 'will be copied' : 'will not be copied';
+    return { number: frame.number, time, source, destination, protocol: 'PCAPNG', length: rec.origLen, info: `Custom Block: PEN = ${PENS[pen] ?? 'Unknown'} (${pen}), ${copied}` };
+  }
+  // Addresses: tshark's pinfo->src/dst, set by each link and network layer in turn (the innermost wins), but not by
+  // a datagram quoted inside an ICMP error.
   for (let i = 0; i < layers.length; i++) {
     const l = layers[i]!;
     const ctx: TreeContext = { frame: frame.data, layers, index: i, prefs };
-    if (ADDR_LAYERS.has(l.proto.name) && !haveNet) {
-      source = addr(l, 'src');
-      destination = addr(l, 'dst');
-      haveNet = true;
-    } else if (!haveNet && (l.proto.name === 'eth' || l.proto.name === 'arp')) {
-      if (l.proto.name === 'eth' || !source) {
-        source = addr(l, 'src');
-        destination = addr(l, 'dst');
-      }
+    const name = l.proto.name;
+    if (name === 'ip' || name === 'ipv6') {
+      const a = l.proto.addresses ? l.proto.addresses(l) : (l.value as { src?: unknown; dst?: unknown });
+      // a header cut short: tshark sets the source, then stops before the destination
+      const src = str(a.src);
+      const dst = str(a.dst);
+      if (src !== undefined) source = src;
+      if (src !== undefined && dst !== undefined) destination = dst;
+    } else if (LINK_ADDR_LAYERS.has(name)) {
+      const v = l.value as { src?: unknown; dst?: unknown };
+      source = str(v.src) ?? source;
+      destination = str(v.dst) ?? destination;
+    } else if (name === 'sll') {
+      // Linux cooked capture knows only the sender: a MAC (6 bytes) or IPv4 (4 bytes) address
+      const v = l.value as { halen?: unknown; src?: unknown };
+      if ((v.halen === 6 || v.halen === 4) && typeof v.src === 'string') source = v.src;
+    } else if (l.proto.shortName === 'N/A' && i === 0) {
+      // raw IP and BSD loopback: tshark writes N/A in both columns until a network layer sets them
+      source = destination = 'N/A';
     }
-    if (l.proto.name !== 'data') protocol = l.proto.column?.(l, ctx) ?? l.proto.shortName ?? l.proto.name.toUpperCase();
+    if (name !== 'data') protocol = l.proto.column?.(l, ctx) ?? l.proto.shortName ?? name.toUpperCase();
     if (l.proto.summary) {
       const s = l.proto.summary(l, ctx);
       if (s) info = s;
@@ -67,13 +91,25 @@ export function summaryColumns(frame: Frame, prefs: Prefs, decimals: number): Su
   // tshark stops at the first exception and appends its marker to the Info column as it stood
   const marker = exceptionMarker(frame);
   if (marker) info += marker;
-  return { number: frame.number, time: relTime(frame, decimals), source, destination, protocol, length: frame.record.origLen, info };
+  return { number: frame.number, time, source, destination, protocol, length: rec.origLen, info };
 }
 
-/** What tshark appends to the Info column when a dissector ran out of bytes: short capture or malformed packet. */
+/**
+ * Whether tshark stops dissecting at this problem (an exception) rather than noting it and going on (expert info):
+ * running out of bytes; a DHCP option too short for its value; an IP version nibble raw IP cannot dispatch on.
+ */
+function isException(p: Problem): boolean {
+  return p.code === 'truncated' || (p.code === 'bad-length' && p.layer === 'dhcp') || (p.code === 'bad-value' && p.layer === 'raw');
+}
+
+/**
+ * What tshark appends to the Info column when a dissector ran out of bytes: short capture, malformed packet, or the end
+ * of a fragment not reassembled (tshark 4.0 writes that one as `[BoundErrorUnreassembled Packet]`).
+ */
 function exceptionMarker(frame: Frame): string {
   for (const p of frame.problems) {
-    if (p.severity !== 'error') continue;
+    if (p.severity !== 'error' || !isException(p)) continue;
+    if (p.limitedBy === 'ip.frag_offset') return '[BoundErrorUnreassembled Packet]';
     return isShortProblem(frame, p) ? '[Packet size limited during capture]' : '[Malformed Packet]';
   }
   return '';

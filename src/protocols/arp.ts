@@ -507,6 +507,10 @@ export const arp = defineProtocol<ArpValue, ArpInput>({
     if (layer.end - layer.start < HDR + 2 * v.hw_size + 2 * v.proto_size) return 'Address Resolution Protocol';
     return `Address Resolution Protocol (${opLabel(layer.value)})`;
   },
+  // tshark names the Protocol column after the operation (packet-arp.c)
+  column(layer) {
+    return arpColumn(layer.end - layer.start >= 8 ? layer.value.opcode : 0);
+  },
   summary(layer) {
     const v = layer.value;
     if (layer.end - layer.start < HDR + 2 * v.hw_size + 2 * v.proto_size) return '';

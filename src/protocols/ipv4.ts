@@ -692,6 +692,14 @@ export const ipv4 = defineProtocol<IPv4Value, IPv4Input>({
     if (route) return `Internet Protocol Version 4, Src: ${v.src}, Dst: ${route.addresses[route.addresses.length - 1]}, Via: ${v.dst}`;
     return `Internet Protocol Version 4, Src: ${v.src}, Dst: ${v.dst}`;
   },
+  // an unfinished source route: the Destination column shows the final destination, as ip.dst does
+  // (tshark sets it after the options: with options cut short, only the source is set)
+  addresses(layer) {
+    const v = layer.value;
+    if (layer.headerEnd - layer.start < v.hdr_len) return { src: v.src };
+    const route = unfinishedRoute(v);
+    return { src: v.src, dst: route ? route.addresses[route.addresses.length - 1] : v.dst };
+  },
   summary(layer, ctx) {
     const v = layer.value;
     // Only when the payload is not decoded because of fragmentation (a later fragment, or reassembly on).

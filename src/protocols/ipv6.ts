@@ -902,6 +902,18 @@ export const ipv6 = defineProtocol<IPv6Value, IPv6Input>({
     const [s, d] = finalAddresses(input.ext ?? [], src, dst);
     return pseudoSum(s, d, protocol, length);
   },
+  // a routing header's final destination and a home address are tshark's Source/Destination columns (pinfo->src/dst)
+  addresses(layer) {
+    const v = layer.value;
+    let src = v.src;
+    let dst = v.dst;
+    for (const e of v.ext) {
+      const f = routingFinal(e);
+      if (f && f.length === 16) dst = ipv6ToString(f, 0);
+      if (e.kind === 'dstopts') for (const o of e.options) if (o.kind === 'home-address') src = o.address;
+    }
+    return { src, dst };
+  },
   layerPseudoSum(b, layer, protocol, length) {
     const [s, d] = finalAddresses(layer.value.ext, b.subarray(layer.start + 8, layer.start + 24), b.subarray(layer.start + 24, layer.start + 40));
     return pseudoSum(s, d, protocol, length);

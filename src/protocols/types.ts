@@ -143,6 +143,11 @@ export interface Protocol<V, I = V> {
   /** The Protocol column when it depends on the layer (DHCP's `BOOTP` without a message type); default `shortName`. */
   column?(layer: Layer<V>, ctx: TreeContext): string;
   /**
+   * For network layers: the addresses tshark puts in the Source and Destination columns (its pinfo->src/dst) when they
+   * are not the header's own (a source route's final destination, an IPv6 home address). Undefined: `value.src/dst`.
+   */
+  addresses?(layer: Layer<V>): { src?: string; dst?: string };
+  /**
    * Encode `input` around `payload` (the already-encoded inner layers): returns this layer's whole PDU.
    * Undefined auto fields (lengths, checksums, next-protocol, counts) are computed; explicit ones are written verbatim.
    */

@@ -79,11 +79,11 @@ export function differences(name: string, fx: Fixture, prefixes: readonly string
   return out;
 }
 
-/** Info column differences (tshark's exception notes left out), for frames whose Info a link layer writes. */
+/** Info column differences (with tshark's exception markers), for frames whose Info a link layer writes. */
 export function infoDifferences(name: string, fx: Fixture, known: Readonly<Record<string, string>> = {}): string[] {
   const out: string[] = [];
   fx.frames.forEach((f, i) => {
-    const theirs = (fx.info[i] ?? '').replace(/\[(Malformed Packet|Packet size limited during capture)[^\]]*\]/g, '').trimEnd();
+    const theirs = fx.info[i] ?? '';
     const ours = summaryColumns(f, DEFAULT_PREFS, 6).info;
     const key = `${name}#${i + 1} info`;
     if (ours !== theirs && !(key in known)) out.push(`${key}: ours=${JSON.stringify(ours)} tshark=${JSON.stringify(theirs)}`);

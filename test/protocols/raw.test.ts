@@ -56,7 +56,7 @@ describe('Raw IP link types against tshark 4.0.17', () => {
     const bad = fx.frames[2]!;
     expect(protocolsPath(bad)).toBe('raw');
     expect(bad.problems).toEqual([expect.objectContaining({ layer: 'raw', code: 'bad-value', start: 0, end: 1, actual: 5 })]);
-    expect(summaryColumns(bad, DEFAULT_PREFS, 6).info).toBe('Raw packet data');
+    expect(summaryColumns(bad, DEFAULT_PREFS, 6).info).toBe('Raw packet data[Malformed Packet]');
     for (const n of [0, 1]) {
       const f = dissectOne(new Uint8Array([0x45]).subarray(0, n), 101);
       expect(f.problems).toEqual([expect.objectContaining({ layer: 'raw', code: 'truncated', start: 0, end: n })]);
