@@ -4,15 +4,43 @@ const HEX2: string[] = [];
 for (let i = 0; i < 256; i++) HEX2.push(i.toString(16).padStart(2, '0'));
 export { HEX2 };
 
+/**
+ * Texts of the addresses seen last, by their value: a capture repeats a few thousand addresses millions of times,
+ * and a lookup costs less than building the string (bounded: emptied when full).
+ */
+const MAC_TEXT = new Map<number, string>();
+const IPV4_TEXT = new Map<number, string>();
+const ADDR_CACHE_MAX = 1 << 16;
+
 /** `00:1b:21:3a:4f:5c` (lower case, as tshark prints eth.src). */
 export function macToString(b: Uint8Array, off = 0, len = 6): string {
+  if (len !== 6 || !Number.isInteger(off) || off < 0 || off + 6 > b.length) return macText(b, off, len);
+  const key = ((b[off]! << 16) | (b[off + 1]! << 8) | b[off + 2]!) * 0x1000000 + ((b[off + 3]! << 16) | (b[off + 4]! << 8) | b[off + 5]!);
+  let s = MAC_TEXT.get(key);
+  if (s === undefined) {
+    s = macText(b, off, 6);
+    if (MAC_TEXT.size >= ADDR_CACHE_MAX) MAC_TEXT.clear();
+    MAC_TEXT.set(key, s);
+  }
+  return s;
+}
+
+function macText(b: Uint8Array, off: number, len: number): string {
   let s = HEX2[b[off]!]!;
   for (let i = 1; i < len; i++) s += ':' + HEX2[b[off + i]!]!;
   return s;
 }
 
 export function ipv4ToString(b: Uint8Array, off = 0): string {
-  return `${b[off]}.${b[off + 1]}.${b[off + 2]}.${b[off + 3]}`;
+  if (!Number.isInteger(off) || off < 0 || off + 4 > b.length) return `${b[off]}.${b[off + 1]}.${b[off + 2]}.${b[off + 3]}`;
+  const key = ((b[off]! << 24) | (b[off + 1]! << 16) | (b[off + 2]! << 8) | b[off + 3]!) >>> 0;
+  let s = IPV4_TEXT.get(key);
+  if (s === undefined) {
+    s = `${b[off]}.${b[off + 1]}.${b[off + 2]}.${b[off + 3]}`;
+    if (IPV4_TEXT.size >= ADDR_CACHE_MAX) IPV4_TEXT.clear();
+    IPV4_TEXT.set(key, s);
+  }
+  return s;
 }
 
 /** RFC 5952 text: lower case, leading zeros dropped, the longest run (>1) of zero groups as `::`, first on ties. */
