@@ -17,6 +17,8 @@ import { hexLines } from './hexdump.js';
 import { frameTree } from './tree.js';
 import { checksumExpert, LEVEL_NAMES } from './stats/expert.js';
 import type { Level } from './stats/expert.js';
+import { wsTable } from './expert.js';
+import { registeredShortName } from './glossary.js';
 
 /**
  * Frame fields tshark shows that src/dissect/frame.ts does not declare: declared once here (names from tshark's
@@ -41,6 +43,7 @@ export const frameExtraTable = defineFields(
     preamble: { abbrev: 'frame.packet_flags_preamble_error', name: 'Preamble error', type: 'BOOLEAN', bitmask: 0x40000000, width: 4, tfs: ['Set', 'Not set'], desc: 'The preamble was wrong' },
     cb_pen: { abbrev: 'frame.cb_pen', name: 'Private Enterprise Number', type: 'UINT32', base: 'DEC', desc: 'Who defined a pcapng custom block (IANA Private Enterprise Number)' },
     cb_copy: { abbrev: 'frame.cb_copy', name: 'Copying', type: 'BOOLEAN', tfs: ['Allowed', 'Not allowed'], desc: 'Whether a tool rewriting the file may copy this custom block' },
+    p2p_dir: { abbrev: 'frame.p2p_dir', name: 'Point-to-Point Direction', type: 'INT8', base: 'DEC', strings: { 0: 'Sent', 1: 'Received' }, desc: 'Whether the capturing host sent or received the packet (from the pcapng direction flag)' },
     drop_count: { abbrev: 'frame.drop_count', name: 'Drop Count', type: 'UINT64', base: 'DEC', desc: 'Packets lost between this one and the previous one on the same interface (pcapng epb_dropcount)' },
     symbol: { abbrev: 'frame.packet_flags_symbol_error', name: 'Symbol error', type: 'BOOLEAN', bitmask: 0x80000000, width: 4, tfs: ['Set', 'Not set'], desc: 'The link layer saw an invalid symbol' },
   },
@@ -179,9 +182,14 @@ export function frameSection(frame: Frame, iface?: InterfaceInfo): FieldNode {
   if (drops !== undefined) nodes.push({ def: x.drop_count, start: 0, len: 0, value: drops });
   nodes.push({ def: f.marked, start: 0, len: 0, value: false, generated: true, text: '[Frame is marked: False]' });
   nodes.push({ def: f.ignored, start: 0, len: 0, value: false, generated: true, text: '[Frame is ignored: False]' });
+  // the pcapng direction flag: tshark's point-to-point direction (1 received, 0 sent), and the label says which
+  const direction = pcapng && r.flags !== undefined ? r.flags & 3 : 0;
+  if (direction === 1 || direction === 2) nodes.push({ def: x.p2p_dir, start: 0, len: 0, value: direction === 1 ? 1 : 0 });
   nodes.push({ def: f.protocols, start: 0, len: 0, value: protocolsPath(frame), generated: true, text: `[Protocols in frame: ${protocolsPath(frame)}]` });
   let label = `Frame ${frame.number}: ${bytesText(r.origLen)} on wire (${r.origLen * 8} bits), ${bytesText(cap)} captured (${cap * 8} bits)`;
   if (pcapng) label += ` on interface ${iface?.name ?? 'unknown'}, id ${r.interfaceId}`;
+  if (direction === 1) label += ' (inbound)';
+  else if (direction === 2) label += ' (outbound)';
   return { def: frameTable.proto, start: 0, len: cap, value: null, text: label, children: nodes };
 }
 
@@ -352,8 +360,62 @@ export function withExpertItems(frame: Frame, tree: readonly FieldNode[]): Field
   return out;
 }
 
+/** tshark's `pkt_comment` protocol: the packet's comments, shown before the Frame section. */
+const pktCommentProto: FieldDef = { abbrev: 'pkt_comment', name: 'Packet comments', type: 'PROTOCOL', desc: 'The comments stored with the packet (pcapng opt_comment)' };
+const commentExpertDef: FieldDef = { abbrev: 'frame.comment.expert', name: 'Formatted comment', type: 'NONE', desc: 'A packet comment as an expert item' };
+const malformedExpertDef: FieldDef = { abbrev: '_ws.malformed.expert', name: 'Malformed Packet (Exception occurred)', type: 'NONE', desc: 'Decoding stopped on bytes that cannot be right' };
+
+/** An expert item node as tshark draws it: `[Expert Info (Severity/Group): summary]` and its three lines. */
+function expertNode(level: Level, group: string, groupCode: number, summary: string, own: FieldDef, start: number): FieldNode {
+  const x = expertItemTable.fields;
+  return {
+    def: expertItemTable.proto,
+    start,
+    len: 0,
+    value: null,
+    generated: true,
+    text: `[Expert Info (${LEVEL_NAMES[level]}/${group}): ${summary}]`,
+    children: [
+      { def: own, start, len: 0, value: null, generated: true, text: `[${summary}]` },
+      { def: x.message, start, len: 0, value: summary, generated: true, hidden: true },
+      { def: x.severity, start, len: 0, value: SEVERITY_CODES[level], generated: true, text: `[Severity level: ${LEVEL_NAMES[level]}]` },
+      { def: x.group, start, len: 0, value: groupCode, generated: true, text: `[Group: ${group}]` },
+    ],
+  };
+}
+
+const GROUP_COMMENT = 0x0b000000;
+const GROUP_MALFORMED = 0x07000000;
+
 /** The whole -V text of one frame (lines, without the blank line tshark prints after each packet). */
 export function frameDetail(frame: Frame, prefs: Prefs, opts: DetailOptions = {}, iface?: InterfaceInfo): string[] {
   const tree = withExpertItems(frame, displayTree(frame, prefs, iface));
-  return detailLines(tree, topBytes(frame, tree), opts);
+  const bytes = topBytes(frame, tree);
+  // tshark: the malformed marker names the protocol by its registered short name and carries its expert item
+  const m = tree.findIndex((n) => n.def === wsTable.fields.malformed);
+  const malformed = tree[m];
+  if (malformed) {
+    const last = frame.layers[frame.layers.length - 1];
+    const name = last ? registeredShortName(last.proto.name) : undefined;
+    tree[m] = {
+      ...malformed,
+      ...(name !== undefined ? { text: `[Malformed Packet: ${name}]` } : {}),
+      children: [expertNode('error', 'Malformed', GROUP_MALFORMED, 'Malformed Packet (Exception occurred)', malformedExpertDef, 0), ...(malformed.children ?? [])],
+    };
+  }
+  // tshark: a packet's comments come first, as their own section, each with its expert item
+  const comments = frame.record.comments ?? [];
+  if (comments.length) {
+    const f = frameTable.fields;
+    tree.unshift({
+      def: pktCommentProto,
+      start: 0,
+      len: 0,
+      value: null,
+      text: 'Packet comments',
+      children: comments.map((c) => ({ def: f.comment, start: 0, len: 0, value: c, text: c, children: [expertNode('comment', 'Comment', GROUP_COMMENT, c, commentExpertDef, 0)] })),
+    });
+    bytes.unshift(frame.data);
+  }
+  return detailLines(tree, bytes, opts);
 }
