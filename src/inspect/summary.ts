@@ -56,6 +56,8 @@ export function summaryColumns(frame: Frame, prefs: Prefs, decimals: number): Su
     const copied = (rec.blockType & 0x40000000) === 0 ? 'will be copied' : 'will not be copied';
     return { number: frame.number, time, source, destination, protocol: 'PCAPNG', length: rec.origLen, info: `Custom Block: PEN = ${PENS[pen] ?? 'Unknown'} (${pen}), ${copied}` };
   }
+  // text in front of the Info column that upper layers keep (TCP analysis flags)
+  let fence = '';
   // Addresses: tshark's pinfo->src/dst, set by each link and network layer in turn (the innermost wins), but not by
   // a datagram quoted inside an ICMP error.
   for (let i = 0; i < layers.length; i++) {
@@ -84,7 +86,12 @@ export function summaryColumns(frame: Frame, prefs: Prefs, decimals: number): Su
     if (name !== 'data') protocol = l.proto.column?.(l, ctx) ?? l.proto.shortName ?? name.toUpperCase();
     if (l.proto.summary) {
       const s = l.proto.summary(l, ctx);
-      if (s) info = s;
+      if (s) info = fence + s;
+    }
+    const p = l.proto.infoPrefix?.(l, ctx);
+    if (p) {
+      fence = p + fence;
+      info = p + info;
     }
     if (l.quoting) break;
   }

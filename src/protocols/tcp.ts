@@ -22,6 +22,8 @@ import type { FieldNode } from '../fields/types.js';
 import { timeDiffText } from '../dissect/frame.js';
 import { defineProtocol, enclosingPseudoSum } from './types.js';
 import { reportedEnd } from './udp.js';
+import { analyseSegment, analysisInfo, newFlowAnalysis, TCP_A } from './tcp-analysis.js';
+import type { ConnAnalysis, FlowAnalysis, TcpAnalysis } from './tcp-analysis.js';
 import type { DecodeContext, Layer, TreeContext } from './types.js';
 
 /** Option kinds (tcp_option_kind_vs of tshark 4.0). */
@@ -227,6 +229,8 @@ export interface TcpNotes {
   windowScale: number;
   /** Accurate ECN negotiated: the AE, CWR and ECE bits are the ACE counter. */
   ace: boolean;
+  /** Sequence analysis of the segment (flags for the Info column, the tcp.analysis tree), when its length is known. */
+  analysis?: TcpAnalysis;
   /** tcp.time_relative and tcp.time_delta as seconds with 9 decimals (when the frame's time is known). */
   timeRelative?: string;
   timeDelta?: string;
@@ -685,6 +689,8 @@ interface Flow {
   baseSeq?: number;
   winScale: number;
   synFlags?: number;
+  /** Sequence analysis state (src/protocols/tcp-analysis.ts), made at the direction's first analysed segment. */
+  an?: FlowAnalysis;
 }
 
 interface Conversation {
@@ -699,6 +705,8 @@ interface Conversation {
   flows: Record<string, Flow>;
   completeness: number;
   aceA: boolean;
+  /** First RTT and the time of the last SYN, for the sequence analysis. */
+  an?: ConnAnalysis;
 }
 
 interface TrackState {
@@ -753,6 +761,7 @@ function track(state: TrackState, layer: Layer<TcpValue>, frame: { readonly laye
     return c;
   };
   let isNew = false;
+  let reused = false;
   if (!conv) {
     conv = fresh();
     isNew = true;
@@ -761,6 +770,15 @@ function track(state: TrackState, layer: Layer<TcpValue>, frame: { readonly laye
     conv = fresh();
     conv.completeness = COMPLETENESS.SYN;
     isNew = true;
+    reused = true;
+  } else if (syn && !ackf && conv.flows[a]!.an && conv.flows[a]!.baseSeq === v.seq) {
+    // the same SYN again: tshark restores the next expected sequence number (RFC 793 RST handling, issue 17616)
+    const an = conv.flows[a]!.an!;
+    an.nextseq = an.maxseqtobeacked;
+  } else if (syn && ackf && conv.flows[a]!.baseSeq !== undefined && conv.flows[a]!.baseSeq !== v.seq) {
+    // a SYN-ACK with another initial sequence number: tshark takes it as the base and flags the ports as reused
+    conv.flows[a]!.baseSeq = v.seq;
+    reused = true;
   }
   const fwd = conv.flows[a]!;
   const rev = conv.flows[z]!;
@@ -806,9 +824,11 @@ function track(state: TrackState, layer: Layer<TcpValue>, frame: { readonly laye
     if (!ackf) fwd.synFlags = v.flags;
     else if (rev.synFlags !== undefined && (rev.synFlags & 0x1c0) === 0x1c0 && [2, 3, 4, 6].includes((v.flags >> 6) & 7)) conv.aceA = true;
   }
+  const analysis = v.seglen !== undefined && rec ? analyse(conv, fwd, rev, v, reused, (frame as { number?: number }).number ?? 0, rec) : undefined;
   const notes: TcpNotes = {
     stream: conv.stream,
     completeness: shown,
+    ...(analysis ? { analysis } : {}),
     seqBase: fwd.baseSeq,
     windowScale: fwd.winScale,
     ace: conv.aceA && !syn,
@@ -816,6 +836,43 @@ function track(state: TrackState, layer: Layer<TcpValue>, frame: { readonly laye
     ...times,
   };
   return { tcp: notes };
+}
+
+/**
+ * The sequence analysis of a segment whose length is known (src/protocols/tcp-analysis.ts), then the per-connection
+ * values tshark updates after it: the SYN time, the first RTT, whether the direction has sent a pure ACK yet.
+ */
+function analyse(conv: Conversation, fwd: Flow, rev: Flow, v: TcpValue, reused: boolean, number: number, rec: { tsSec?: number; tsNsec?: number }): TcpAnalysis {
+  const time = { sec: rec.tsSec ?? 0, nsec: rec.tsNsec ?? 0 };
+  const fa = (fwd.an ??= newFlowAnalysis());
+  const ra = (rev.an ??= newFlowAnalysis());
+  const ca = (conv.an ??= {});
+  const ta: TcpAnalysis = { created: false, flags: reused ? TCP_A.REUSED_PORTS : 0 };
+  analyseSegment(fa, ra, rev.winScale, ca, { frame: number, time, seq: v.seq, ack: v.ack, seglen: v.seglen ?? 0, flags: v.flags, window: v.window }, ta);
+  const synack = v.flags & (TCP_FLAGS.SYN | TCP_FLAGS.ACK);
+  if (v.flags & TCP_FLAGS.SYN) {
+    if (!(v.flags & TCP_FLAGS.ACK)) ca.mruSyn = time;
+    fa.isFirstAck = true;
+  }
+  if (synack === TCP_FLAGS.ACK) {
+    if (ca.mruSyn && !ca.firstRtt) ca.firstRtt = timeDelta(time, ca.mruSyn);
+    fa.isFirstAck = false;
+  }
+  if (ca.firstRtt && (ca.firstRtt.sec || ca.firstRtt.nsec)) ta.initialRtt = ca.firstRtt;
+  return ta;
+}
+
+function timeDelta(a: { sec: number; nsec: number }, b: { sec: number; nsec: number }): { sec: number; nsec: number } {
+  let sec = a.sec - b.sec;
+  let nsec = a.nsec - b.nsec;
+  if (nsec < 0 && sec > 0) {
+    sec -= 1;
+    nsec += 1e9;
+  } else if (nsec > 0 && sec < 0) {
+    sec += 1;
+    nsec -= 1e9;
+  }
+  return { sec, nsec };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -1125,6 +1182,11 @@ export const tcp = defineProtocol<TcpValue, TcpInput>({
     if (v.flags & TCP_FLAGS.ACK) s += `, Ack: ${(v.ack - rel.ackBase) >>> 0}`;
     if (v.seglen !== undefined) s += `, Len: ${v.seglen}`;
     return s;
+  },
+  // the sequence analysis flags, which tshark prepends behind a fence (an upper layer's Info keeps them in front)
+  infoPrefix(layer, ctx) {
+    const an = (layer.notes?.tcp as TcpNotes | undefined)?.analysis;
+    return an?.flags && ctx.prefs['tcp.analyze_sequence_numbers'] ? analysisInfo(an) : '';
   },
   summary(layer, ctx) {
     const v = layer.value;

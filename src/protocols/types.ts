@@ -140,6 +140,11 @@ export interface Protocol<V, I = V> {
   label?(layer: Layer<V>, ctx: TreeContext): string;
   /** Its part of the Info column. */
   summary?(layer: Layer<V>, ctx: TreeContext): string;
+  /**
+   * Text tshark puts in front of the Info column behind a fence (TCP's `[TCP Retransmission] `): it stays in front of
+   * whatever the layers above write there.
+   */
+  infoPrefix?(layer: Layer<V>, ctx: TreeContext): string;
   /** The Protocol column when it depends on the layer (DHCP's `BOOTP` without a message type); default `shortName`. */
   column?(layer: Layer<V>, ctx: TreeContext): string;
   /**

@@ -76,16 +76,14 @@ function compareFile(file: string, kind: 'golden' | 'default', prefs: Prefs): st
     const mine = cells(f, prefs);
     const protocols = row[FIELDS.indexOf('frame.protocols')] ?? '';
     // tshark flagged the segment in its sequence analysis (retransmission, out-of-order): it then gives the data
-    // to no subdissector (tcp.no_subdissector_on_error); wirelens does not analyse sequences
+    // to no subdissector (tcp.no_subdissector_on_error), which wirelens does not do
     const analysed = /^\[TCP /.test(row[FIELDS.indexOf('_ws.col.Info')] ?? '');
     FIELDS.forEach((name, c) => {
       if ((name === 'frame.protocols' || name === '_ws.col.Info') && OTHER_APPS.test(protocols)) return;
       if (name === 'frame.protocols' && analysed) return;
       const a = mine.get(name) ?? '';
-      let b = row[c] ?? '';
-      // The sequence-analysis prefixes ([TCP Retransmission] ...) need tshark's analysis, which wirelens does not do:
-      // compare the rest (with the exception markers tshark appends).
-      if (name === '_ws.col.Info') b = b.replace(/^(\[TCP [A-Za-z -]+\] )+/, '');
+      // the Info column whole: sequence-analysis prefixes ([TCP Retransmission] ...) and exception markers included
+      const b = row[c] ?? '';
       if (a !== b) diffs.push(`${file}#${i + 1} ${name}: ours=${JSON.stringify(a)} tshark=${JSON.stringify(b)}`);
     });
   });
