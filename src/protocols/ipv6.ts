@@ -654,7 +654,8 @@ function bitsN(mask: number, raw: number, nbits: number): string {
 
 /** The MAC in a modified EUI-64 interface identifier (ff:fe in the middle), or undefined. */
 function slaacMac(b: Uint8Array, at: number): string | undefined {
-  if (b[at + 11] !== 0xff || b[at + 12] !== 0xfe) return undefined;
+  // tshark takes only identifiers made from a universal MAC (the U/L bit 0x02 set in modified EUI-64)
+  if (b[at + 11] !== 0xff || b[at + 12] !== 0xfe || (b[at + 8]! & 0x02) === 0) return undefined;
   const m = new Uint8Array([b[at + 8]! ^ 0x02, b[at + 9]!, b[at + 10]!, b[at + 13]!, b[at + 14]!, b[at + 15]!]);
   return macToString(m, 0);
 }

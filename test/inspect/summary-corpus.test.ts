@@ -47,4 +47,7 @@ describe('summary lines equal to tshark\'s', () => {
   });
 });
 
-const FLOOR = 0.65; // 67.0% when this test was written
+// 67.0% when this test was written; 86.3% (1,186 of 1,375) with ICMP/ICMPv6 echo matching, BOOTP naming, tshark's
+// exception markers, its Source/Destination columns and time column, RARP names and TCP sequence analysis. Most of the
+// rest are application protocols wirelens does not decode (SMTP, IGMP, NBNS, DHCPv6, TLS, HTTP...).
+const FLOOR = 0.86;
