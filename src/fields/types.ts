@@ -37,7 +37,7 @@ export type FieldType =
   | 'EUI64';
 
 /** Wireshark's display bases (BASE_*), without `BASE_`. */
-export type Base = 'NONE' | 'DEC' | 'HEX' | 'OCT' | 'DEC_HEX' | 'HEX_DEC' | 'UNIT_STRING' | 'CUSTOM';
+export type Base = 'NONE' | 'DEC' | 'HEX' | 'OCT' | 'DEC_HEX' | 'HEX_DEC' | 'UNIT_STRING' | 'CUSTOM' | 'OUI';
 
 /** The value a field occurrence carries. */
 export type FieldValue = number | bigint | boolean | string | Uint8Array | null;

@@ -130,9 +130,24 @@ function hexOf(data: Uint8Array, start: number, len: number): string {
   return toHex(data, start, start + len);
 }
 
+/**
+ * Fields wirelens reads with a bitmask that tshark registers without one (it adds them from the whole byte or word):
+ * their `_raw` entry is the bytes, with bitmask 0.
+ */
+const REGISTERED_WITHOUT_MASK = new Set(['ip/ip.version', 'ip/ip.hdr_len', 'ipv6/ipv6.version', 'tcp/tcp.hdr_len', 'dns/dns.qry.class', 'dns/dns.resp.class']);
+
+function unmasked(node: FieldNode, proto: string | undefined): boolean {
+  return REGISTERED_WITHOUT_MASK.has(`${proto}/${node.def.abbrev}`);
+}
+
+/** The bitmask tshark registers for a node's field (the 4th element of `_raw`). */
+function rawMask(node: FieldNode, proto: string | undefined): number {
+  return unmasked(node, proto) ? 0 : node.def.bitmask ?? 0;
+}
+
 /** The hex part of a `_raw` entry: the field's value in hex for bit fields, else its bytes. */
-function rawHex(node: FieldNode, data: Uint8Array): string {
-  const mask = node.def.bitmask ?? node.bitmask ?? 0;
+function rawHex(node: FieldNode, data: Uint8Array, proto?: string): string {
+  const mask = unmasked(node, proto) ? 0 : node.def.bitmask ?? node.bitmask ?? 0;
   if (mask !== 0) {
     const v = node.value;
     if (typeof v === 'number' || typeof v === 'bigint') return v.toString(16).toUpperCase();
@@ -178,7 +193,7 @@ function jsonMembers(
     const hasValue = value !== null;
     const children = n.children ?? [];
     const innerProto = n.def.type === 'PROTOCOL' && !textOnly ? n.def.abbrev : proto;
-    if (opts.hex && n.len > 0 && !textOnly) out.members.push([key + '_raw', [rawHex(n, data), n.start, n.len, n.def.bitmask ?? 0, ftNumber(n.def.type)]]);
+    if (opts.hex && n.len > 0 && !textOnly) out.members.push([key + '_raw', [rawHex(n, data, proto), n.start, n.len, rawMask(n, proto), ftNumber(n.def.type)]]);
     if (hasValue) out.members.push([key, value]);
     if (children.length) {
       const k = hasValue ? key + '_tree' : key;
@@ -190,10 +205,52 @@ function jsonMembers(
   return out;
 }
 
+/** Protocols that hand their payload to the next dissector inside their own tree (tshark: the ICMP and ICMPv6
+ * dissectors pass `icmp_tree` to the quoted IP datagram and to the echo data). */
+const NESTING = new Set(['icmp', 'icmpv6']);
+const QUOTED = new Set(['ip', 'ipv6', 'udp', 'tcp', 'icmp', 'icmpv6']);
+
+/**
+ * The top-level nodes as tshark's tree has them: the layers after an ICMP or ICMPv6 layer (a quoted datagram, echo
+ * data) become its children, and its node covers the whole message. When ICMP read a timestamp from the echo data,
+ * the data starts after it.
+ */
+export function nestedTree(frame: Frame, tree: readonly FieldNode[], bytes: readonly Uint8Array[]): { nodes: FieldNode[]; bytes: Uint8Array[] } {
+  const layers = frame.layers;
+  const at = layers.findIndex((l) => NESTING.has(l.proto.name));
+  if (at < 0 || tree.length < layers.length + 1) return { nodes: [...tree], bytes: [...bytes] };
+  const outer = layers[at]!;
+  // the quoted datagram's network and transport layers, or the echo data; the application a quoted UDP or TCP
+  // header leads to is dissected into the top-level tree again (tshark: `dns` after `icmp` in -T json)
+  let last = at;
+  while (last + 1 < layers.length && layers[last + 1]!.source === outer.source) {
+    const name = layers[last + 1]!.proto.name;
+    if (!(QUOTED.has(name) || (name === 'data' && last === at))) break;
+    last++;
+  }
+  if (last === at) return { nodes: [...tree], bytes: [...bytes] };
+  const node = tree[at + 1]!;
+  let inner = tree.slice(at + 2, last + 2);
+  const stamped = (node.children ?? []).some((c) => c.def.abbrev === 'icmp.data_time');
+  if (stamped && inner[0]?.def.abbrev === 'data' && layers[at + 1]!.start === outer.headerEnd) inner = [skipData(inner[0], 8), ...inner.slice(1)];
+  const whole: FieldNode = { ...node, len: Math.max(node.len, outer.end - outer.start), children: [...(node.children ?? []), ...inner] };
+  return { nodes: [...tree.slice(0, at + 1), whole, ...tree.slice(last + 2)], bytes: [...bytes.slice(0, at + 2), ...bytes.slice(last + 2)] };
+}
+
+/** A data node without its first `n` bytes (they were read as another field). */
+function skipData(node: FieldNode, n: number): FieldNode {
+  const cut = (c: FieldNode): FieldNode => {
+    if (c.value instanceof Uint8Array) return { ...c, start: c.start + n, len: Math.max(0, c.len - n), value: c.value.subarray(n) };
+    if (typeof c.value === 'number' && c.def.abbrev === 'data.len') return { ...c, value: c.value - n };
+    return c;
+  };
+  return { ...node, start: node.start + n, len: Math.max(0, node.len - n), children: (node.children ?? []).map(cut) };
+}
+
 /** The JSON object of one packet (what tshark writes between the `[` `]` of -T json). */
 export function packetJson(frame: Frame, prefs: Prefs, opts: JsonOptions = {}, iface?: InterfaceInfo): JObject {
-  const tree = displayTree(frame, prefs, iface);
-  const bytes = topBytes(frame, tree);
+  const full = displayTree(frame, prefs, iface);
+  const { nodes: tree, bytes } = nestedTree(frame, full, topBytes(frame, full));
   const layers = obj();
   tree.forEach((n, i) => {
     const m = jsonMembers([n], 0, undefined, bytes[i] ?? frame.data, opts, opts.filter);

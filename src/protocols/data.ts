@@ -26,7 +26,8 @@ export const data = defineProtocol<DataValue>({
     const n = layer.end - layer.start;
     const nodes: FieldNode[] = [
       { def: f.data, start: layer.start, len: n, value: layer.value.data },
-      { def: f.len, start: layer.start, len: n, value: n, generated: true, text: `[Length: ${n}]` },
+      // generated with no bytes of its own (tshark adds it with length 0: no _raw in -x JSON)
+      { def: f.len, start: layer.start, len: 0, value: n, generated: true, text: `[Length: ${n}]` },
     ];
     return nodes;
   },

@@ -7,6 +7,7 @@ import { ipv4ToString, parseIPv4 } from '../core/addr.js';
 import { onesSum } from '../core/checksum.js';
 import { EncodeError, problem } from '../core/problem.js';
 import { compileHeader, readUint, writeUint } from '../fields/compile.js';
+import { timeDiffText } from '../dissect/frame.js';
 import { defineFields } from '../fields/types.js';
 import type { FieldNode } from '../fields/types.js';
 import { defineProtocol } from './types.js';
@@ -74,6 +75,8 @@ export const icmpTable = defineFields(
     length_original: { abbrev: 'icmp.length.original_datagram', name: 'Length of original datagram', type: 'UINT8', base: 'DEC', desc: 'RFC 4884: length of the quoted datagram in 32-bit words, when extensions follow it' },
     resp_to: { abbrev: 'icmp.resp_to', name: 'Request frame', type: 'FRAMENUM', base: 'NONE', desc: 'The frame of the echo request this reply answers (same addresses, identifier, sequence number and data)' },
     resptime: { abbrev: 'icmp.resptime', name: 'Response time', type: 'DOUBLE', base: 'NONE', desc: 'Milliseconds between the echo request and this reply' },
+    data_time: { abbrev: 'icmp.data_time', name: 'Timestamp from icmp data', type: 'ABSOLUTE_TIME', desc: 'The send time ping wrote in the first 8 bytes of the echo data (seconds and microseconds), when it looks like one' },
+    data_time_relative: { abbrev: 'icmp.data_time_relative', name: 'Timestamp from icmp data (relative)', type: 'RELATIVE_TIME', unit: ' seconds', desc: 'Capture time minus the timestamp in the echo data' },
   },
 );
 
@@ -367,6 +370,12 @@ export const icmp = defineProtocol<IcmpValue, IcmpInput>({
       out.push({ def: F.resp_to, start: s, len: 0, value: echo.respTo, generated: true });
       out.push({ def: F.resptime, start: s, len: 0, value: echo.respTime, generated: true, text: `[Response time: ${echo.respTime.toFixed(3)} ms]` });
     }
+    const stamp = dataTimestamp(layer, b);
+    if (stamp) {
+      const at = layer.headerEnd;
+      out.push({ def: F.data_time, start: at, len: 8, value: stamp.time });
+      out.push({ def: F.data_time_relative, start: at, len: 8, value: stamp.relative, generated: true, text: `[Timestamp from icmp data (relative): ${stamp.relative} seconds]` });
+    }
     return out;
   },
   stateful: {
@@ -376,8 +385,11 @@ export const icmp = defineProtocol<IcmpValue, IcmpInput>({
       const v = layer.value;
       if (v.body.kind !== 'echo' || (v.type !== 0 && v.type !== 8)) return undefined;
       const request = v.type === 8;
-      const notes = trackEcho(state, layer, frame as Parameters<typeof trackEcho>[2], request, request ? shiftedChecksum(v.checksum, 0x0800) : v.checksum, v.body.ident, v.body.seq);
-      return notes ? { echo: notes } : undefined;
+      const f = frame as Parameters<typeof trackEcho>[2];
+      const notes = trackEcho(state, layer, f, request, request ? shiftedChecksum(v.checksum, 0x0800) : v.checksum, v.body.ident, v.body.seq);
+      // the capture time, for the timestamp ping writes in the data (icmp.data_time_relative)
+      const time = f.record ? { sec: f.record.tsSec, nsec: f.record.tsNsec } : undefined;
+      return notes || time ? { ...(notes ? { echo: notes } : {}), ...(time ? { time } : {}) } : undefined;
     },
   },
   summary(layer, ctx) {
@@ -427,4 +439,26 @@ export function icmpEncodingLength(input: IcmpInput): number {
 function ipFragmented(l: Layer): boolean {
   const v = l.value as { mf?: unknown; frag_offset?: unknown };
   return v.mf === true || (typeof v.frag_offset === 'number' && v.frag_offset !== 0);
+}
+
+/**
+ * The timestamp ping puts at the start of echo data (packet-icmp.c): seconds and microseconds, big-endian, else
+ * little-endian, accepted when within a day of the capture time; with the capture time minus it. Undefined when the
+ * data is shorter than 8 bytes or holds no such timestamp.
+ */
+export function dataTimestamp(layer: Layer<IcmpValue>, b: Uint8Array): { time: string; relative: string } | undefined {
+  const v = layer.value;
+  const now = layer.notes?.time as { sec: number; nsec: number } | undefined;
+  const at = layer.headerEnd;
+  if (!now || (v.type !== 0 && v.type !== 8) || v.body.kind !== 'echo' || layer.end - at < 8 || at + 8 > b.length) return undefined;
+  const ok = (secs: number, usecs: number): boolean => Math.abs((secs - now.sec) | 0) < 86400 && usecs < 1_000_000;
+  let secs = readUint(b, at, 4);
+  let usecs = readUint(b, at + 4, 4);
+  if (!ok(secs, usecs)) {
+    secs = (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
+    usecs = (b[at + 4]! | (b[at + 5]! << 8) | (b[at + 6]! << 16) | (b[at + 7]! << 24)) >>> 0;
+    if (!ok(secs, usecs)) return undefined;
+  }
+  const nsec = usecs * 1000;
+  return { time: `${secs}.${String(nsec).padStart(9, '0')}`, relative: timeDiffText(now.sec, now.nsec, secs, nsec) };
 }

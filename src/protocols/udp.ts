@@ -132,10 +132,14 @@ function trackUdp(state: UdpTrackState, layer: Layer<UdpValue>, frame: { readonl
       conv.firstSec = s;
       conv.firstNsec = n;
     }
-    notes.timeRelative = timeDiffText(s, n, conv.firstSec, conv.firstNsec);
-    notes.timeDelta = timeDiffText(s, n, conv.prevSec ?? s, conv.prevNsec ?? n);
-    conv.prevSec = s;
-    conv.prevNsec = n;
+    // tshark times only datagrams with a payload, outside ICMP errors (udp.length 8 returns before)
+    const quoted = i > 0 && frame.layers.slice(0, i).some((l) => l.quoting);
+    if (v.length !== 8 && !quoted) {
+      notes.timeRelative = timeDiffText(s, n, conv.firstSec, conv.firstNsec);
+      notes.timeDelta = timeDiffText(s, n, conv.prevSec ?? conv.firstSec, conv.prevNsec ?? conv.firstNsec);
+      conv.prevSec = s;
+      conv.prevNsec = n;
+    }
   }
   return { udp: notes };
 }

@@ -108,6 +108,9 @@ describe('ICMP messages, field by field', () => {
       'Identifier (LE): 15319 (0x3bd7)',
       'Sequence Number (BE): 0 (0x0000)',
       'Sequence Number (LE): 0 (0x0000)',
+      // the send time ping put in the data, as tshark -V shows it
+      'Timestamp from icmp data: May 30, 2013 22:45:17.283108000 UTC',
+      '[Timestamp from icmp data (relative): 0.000079000 seconds]',
     ]);
     expect(f.layers.map((x) => x.proto.name)).toEqual(['eth', 'ip', 'icmp', 'data']);
     expect(icmp.summary!(l, treeCtx(f))).toBe('Echo (ping) request  id=0xd73b, seq=0/0, ttl=64');
