@@ -10,11 +10,12 @@
  *   member names `proto_field` (dots as underscores), repeats as arrays, booleans as true/false.
  */
 import type { Frame } from '../dissect/frame.js';
+import { protocolsPath } from '../dissect/frame.js';
 import type { Prefs } from '../dissect/prefs.js';
 import { toHex } from '../core/bytes.js';
 import { fieldText } from '../fields/format.js';
 import type { FieldDef, FieldNode, FieldType } from '../fields/types.js';
-import { absoluteTimes, displayTree, ekTime, lineOf, topBytes } from './text.js';
+import { absoluteTimes, displayTree, ekTime, lineOf, topBytes, withExpertItems } from './text.js';
 import type { InterfaceInfo } from './text.js';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -166,6 +167,11 @@ export interface JsonOptions {
   readonly filter?: ReadonlySet<string>;
   /** -J: once a name matches, write its whole subtree. */
   readonly includeChildren?: boolean;
+  /**
+   * The frame's protocols (frame.protocols): a protocol item of one of them inside a layer (an IPv6 extension header)
+   * is written like a layer, as an object without a value; other protocol items (IP and TCP options) get their bytes.
+   */
+  readonly layerNames?: ReadonlySet<string>;
 }
 
 /** `packets-YYYY-MM-DD` from the packet's local date, as tshark names the index. */
@@ -189,7 +195,9 @@ function jsonMembers(
     const textOnly = isTextOnly(n, level, proto);
     const key = textOnly ? textKey(n, data) : n.def.abbrev;
     const filtered = filter !== undefined && !filter.has(key);
-    const value = textOnly ? null : jsonValue(n.def, n.value);
+    // a protocol item inside a layer (an IP or TCP option) has its bytes as value, like a BYTES field
+    const nestedProto = level > 0 && !textOnly && n.def.type === 'PROTOCOL' && !LAYER_NODES.has(n) && !(opts.layerNames?.has(n.def.abbrev) ?? false);
+    const value = textOnly ? null : nestedProto ? (n.len > 0 ? toHex(data, n.start, Math.min(data.length, n.start + n.len), ':') : null) : jsonValue(n.def, n.value);
     const hasValue = value !== null;
     const children = n.children ?? [];
     const innerProto = n.def.type === 'PROTOCOL' && !textOnly ? n.def.abbrev : proto;
@@ -209,6 +217,8 @@ function jsonMembers(
  * dissectors pass `icmp_tree` to the quoted IP datagram and to the echo data). */
 const NESTING = new Set(['icmp', 'icmpv6']);
 const QUOTED = new Set(['ip', 'ipv6', 'udp', 'tcp', 'icmp', 'icmpv6']);
+/** Layer nodes nestedTree put inside another layer's node: objects like top-level layers, without a value. */
+const LAYER_NODES = new WeakSet<FieldNode>();
 
 /**
  * The top-level nodes as tshark's tree has them: the layers after an ICMP or ICMPv6 layer (a quoted datagram, echo
@@ -233,6 +243,7 @@ export function nestedTree(frame: Frame, tree: readonly FieldNode[], bytes: read
   let inner = tree.slice(at + 2, last + 2);
   const stamped = (node.children ?? []).some((c) => c.def.abbrev === 'icmp.data_time');
   if (stamped && inner[0]?.def.abbrev === 'data' && layers[at + 1]!.start === outer.headerEnd) inner = [skipData(inner[0], 8), ...inner.slice(1)];
+  for (const n of inner) LAYER_NODES.add(n);
   const whole: FieldNode = { ...node, len: Math.max(node.len, outer.end - outer.start), children: [...(node.children ?? []), ...inner] };
   return { nodes: [...tree.slice(0, at + 1), whole, ...tree.slice(last + 2)], bytes: [...bytes.slice(0, at + 2), ...bytes.slice(last + 2)] };
 }
@@ -249,11 +260,12 @@ function skipData(node: FieldNode, n: number): FieldNode {
 
 /** The JSON object of one packet (what tshark writes between the `[` `]` of -T json). */
 export function packetJson(frame: Frame, prefs: Prefs, opts: JsonOptions = {}, iface?: InterfaceInfo): JObject {
-  const full = displayTree(frame, prefs, iface);
+  const full = withExpertItems(frame, displayTree(frame, prefs, iface));
   const { nodes: tree, bytes } = nestedTree(frame, full, topBytes(frame, full));
   const layers = obj();
+  const o: JsonOptions = { ...opts, layerNames: new Set(protocolsPath(frame).split(':')) };
   tree.forEach((n, i) => {
-    const m = jsonMembers([n], 0, undefined, bytes[i] ?? frame.data, opts, opts.filter);
+    const m = jsonMembers([n], 0, undefined, bytes[i] ?? frame.data, o, o.filter);
     for (const e of m.members) layers.members.push(e);
   });
   return {

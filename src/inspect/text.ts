@@ -306,8 +306,8 @@ export const expertItemTable = defineFields(
   { abbrev: '_ws.expert', name: 'Expert Info', desc: 'Problems found while decoding' },
   {
     message: { abbrev: '_ws.expert.message', name: 'Message', type: 'STRING', desc: 'What the expert item says' },
-    severity: { abbrev: '_ws.expert.severity', name: 'Severity level', type: 'UINT32', base: 'HEX', desc: 'How bad it is: Error, Warning, Note, Chat, Comment' },
-    group: { abbrev: '_ws.expert.group', name: 'Group', type: 'UINT32', base: 'HEX', desc: 'What kind of item it is: Checksum, Malformed, Sequence...' },
+    severity: { abbrev: '_ws.expert.severity', name: 'Severity level', type: 'UINT32', base: 'NONE', desc: 'How bad it is: Error, Warning, Note, Chat, Comment' },
+    group: { abbrev: '_ws.expert.group', name: 'Group', type: 'UINT32', base: 'NONE', desc: 'What kind of item it is: Checksum, Malformed, Sequence...' },
   },
 );
 

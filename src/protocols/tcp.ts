@@ -18,7 +18,7 @@ import { EncodeError, problem } from '../core/problem.js';
 import type { Problem } from '../core/problem.js';
 import { compileHeader, readUint, writeUint } from '../fields/compile.js';
 import { defineFields } from '../fields/types.js';
-import type { FieldNode } from '../fields/types.js';
+import type { FieldDef, FieldNode } from '../fields/types.js';
 import { timeDiffText } from '../dissect/frame.js';
 import { defineProtocol, enclosingPseudoSum } from './types.js';
 import { reportedEnd } from './udp.js';
@@ -136,6 +136,32 @@ export const tcpTable = defineFields(
     short_segment: { abbrev: 'tcp.short_segment', name: 'Short segment', type: 'NONE', desc: 'The IP payload is shorter than the TCP header length' },
     time_relative: { abbrev: 'tcp.time_relative', name: 'Time since first frame in this TCP stream', type: 'RELATIVE_TIME', unit: ' seconds', desc: 'Time since the first segment of this connection in the capture' },
     time_delta: { abbrev: 'tcp.time_delta', name: 'Time since previous frame in this TCP stream', type: 'RELATIVE_TIME', unit: ' seconds', desc: 'Time since the previous segment of this connection (either direction)' },
+    analysis: { abbrev: 'tcp.analysis', name: 'SEQ/ACK analysis', type: 'NONE', desc: "What tshark's sequence analysis found about this segment" },
+    analysis_flags: { abbrev: 'tcp.analysis.flags', name: 'TCP Analysis Flags', type: 'NONE', desc: 'The segment was flagged by the sequence analysis (retransmission, duplicate ACK...)' },
+    acks_frame: { abbrev: 'tcp.analysis.acks_frame', name: 'This is an ACK to the segment in frame', type: 'FRAMENUM', base: 'NONE', desc: 'The segment whose end this acknowledgment number reaches' },
+    ack_rtt: { abbrev: 'tcp.analysis.ack_rtt', name: 'The RTT to ACK the segment was', type: 'RELATIVE_TIME', unit: ' seconds', desc: 'Time from that segment to this acknowledgment' },
+    initial_rtt: { abbrev: 'tcp.analysis.initial_rtt', name: 'iRTT', type: 'RELATIVE_TIME', unit: ' seconds', desc: 'The connection\'s first round trip: from the SYN to the ACK of the SYN-ACK' },
+    bytes_in_flight: { abbrev: 'tcp.analysis.bytes_in_flight', name: 'Bytes in flight', type: 'UINT32', base: 'DEC', desc: 'Bytes sent in this direction and not yet acknowledged' },
+    push_bytes_sent: { abbrev: 'tcp.analysis.push_bytes_sent', name: 'Bytes sent since last PSH flag', type: 'UINT32', base: 'DEC', desc: 'Bytes sent in this direction since the last segment with PSH' },
+    rto: { abbrev: 'tcp.analysis.rto', name: 'The RTO for this segment was', type: 'RELATIVE_TIME', unit: ' seconds', desc: 'Time since the segment this one retransmits' },
+    rto_frame: { abbrev: 'tcp.analysis.rto_frame', name: 'RTO based on delta from frame', type: 'FRAMENUM', base: 'NONE', desc: 'The segment this one retransmits' },
+    duplicate_ack: { abbrev: 'tcp.analysis.duplicate_ack', name: 'Duplicate ACK', type: 'NONE', desc: 'The same acknowledgment and window again, with no data' },
+    duplicate_ack_num: { abbrev: 'tcp.analysis.duplicate_ack_num', name: 'Duplicate ACK #', type: 'UINT32', base: 'DEC', desc: 'How many duplicates of that acknowledgment so far' },
+    duplicate_ack_frame: { abbrev: 'tcp.analysis.duplicate_ack_frame', name: 'Duplicate to the ACK in frame', type: 'FRAMENUM', base: 'NONE', desc: 'The segment that first carried this acknowledgment' },
+    a_retransmission: { abbrev: 'tcp.analysis.retransmission', name: 'This frame is a (suspected) retransmission', type: 'NONE', desc: 'Data sent again: it does not advance the sequence' },
+    a_fast_retransmission: { abbrev: 'tcp.analysis.fast_retransmission', name: 'This frame is a (suspected) fast retransmission', type: 'NONE', desc: 'A retransmission right after duplicate ACKs asked for it' },
+    a_spurious_retransmission: { abbrev: 'tcp.analysis.spurious_retransmission', name: 'This frame is a (suspected) spurious retransmission', type: 'NONE', desc: 'Data sent again that the other side had already acknowledged' },
+    a_out_of_order: { abbrev: 'tcp.analysis.out_of_order', name: 'This frame is a (suspected) out-of-order segment', type: 'NONE', desc: 'Data that arrives after data following it' },
+    a_reused_ports: { abbrev: 'tcp.analysis.reused_ports', name: 'A new tcp session is started with the same ports as an earlier session in this trace', type: 'NONE', desc: 'A SYN with another initial sequence number on ports seen before' },
+    a_lost_segment: { abbrev: 'tcp.analysis.lost_segment', name: 'Previous segment(s) not captured (common at capture start)', type: 'NONE', desc: 'A gap in the sequence: some data was not captured' },
+    a_ack_lost_segment: { abbrev: 'tcp.analysis.ack_lost_segment', name: "ACKed segment that wasn't captured (common at capture start)", type: 'NONE', desc: 'An acknowledgment of data never seen' },
+    a_window_update: { abbrev: 'tcp.analysis.window_update', name: 'TCP window update', type: 'NONE', desc: 'A segment that only changes the advertised window' },
+    a_window_full: { abbrev: 'tcp.analysis.window_full', name: 'TCP window specified by the receiver is now completely full', type: 'NONE', desc: 'Data up to the edge of the window the receiver advertised' },
+    a_keep_alive: { abbrev: 'tcp.analysis.keep_alive', name: 'TCP keep-alive segment', type: 'NONE', desc: 'A segment one byte behind the sequence, to keep the connection up' },
+    a_keep_alive_ack: { abbrev: 'tcp.analysis.keep_alive_ack', name: 'ACK to a TCP keep-alive segment', type: 'NONE', desc: 'The acknowledgment of a keep-alive' },
+    a_zero_window_probe: { abbrev: 'tcp.analysis.zero_window_probe', name: 'TCP Zero Window Probe', type: 'NONE', desc: 'One byte sent to a receiver whose window is 0' },
+    a_zero_window: { abbrev: 'tcp.analysis.zero_window', name: 'TCP Zero Window segment', type: 'NONE', desc: 'The receiver has no room: window 0' },
+    a_zero_window_probe_ack: { abbrev: 'tcp.analysis.zero_window_probe_ack', name: 'ACK to a TCP Zero Window Probe', type: 'NONE', desc: 'The acknowledgment of a zero window probe' },
     payload: { abbrev: 'tcp.payload', name: 'TCP payload', type: 'BYTES', desc: 'The data the segment carries' },
   },
 );
@@ -614,7 +640,29 @@ function optionNodes(b: Uint8Array, start: number, v: TcpValue, rel: Rel): Field
     i += size;
   }
   if (v.padding && shown.length === v.options.length) nodes.push({ def: F.non_zero_after_eol, start: i, len: v.padding.length, value: null, text: 'Non-zero header padding' });
-  return nodes;
+  // each option is an item of the protocol tshark registers for its kind (`tcp.options.mss`...)
+  return nodes.map((n) => {
+    const kind = n.def === tcpTable.proto ? n.children?.[0] : undefined;
+    return kind?.def === F.option_kind && typeof kind.value === 'number' ? { ...n, def: tcpOptionProto(kind.value) } : n;
+  });
+}
+
+/** The protocols tshark registers for TCP options (`tshark -G protocols`: `TCP Option - Maximum segment size`). */
+const TCP_OPTION_PROTO_NAMES: Readonly<Record<number, string>> = {
+  0: 'eol', 1: 'nop', 2: 'mss', 3: 'wscale', 4: 'sack_perm', 5: 'sack', 6: 'echo', 7: 'echoreply', 8: 'timestamp', 11: 'cc',
+  12: 'ccnew', 13: 'ccecho', 19: 'md5', 20: 'scps', 21: 'snack', 22: 'scpsrec', 23: 'scpscor', 27: 'qs', 28: 'user_to', 29: 'ao',
+  34: 'tfo', 76: 'rvbd.probe', 78: 'rvbd.trpy', 172: 'acc_ecn', 174: 'acc_ecn', 253: 'experimental', 254: 'experimental',
+};
+const tcpOptionProtos = new Map<number, FieldDef>();
+
+function tcpOptionProto(kind: number): FieldDef {
+  let d = tcpOptionProtos.get(kind);
+  if (!d) {
+    const name = TCP_OPTION_PROTO_NAMES[kind] ?? 'unknown';
+    d = { abbrev: `tcp.options.${name}`, name: `TCP Option - ${OPTION_TITLES[kind] ?? 'Unknown'}`, type: 'PROTOCOL', desc: 'A TCP option' };
+    tcpOptionProtos.set(kind, d);
+  }
+  return d;
 }
 
 /** TCP-AO fields over the bytes present (tshark stops where the capture does). */
@@ -836,6 +884,94 @@ function track(state: TrackState, layer: Layer<TcpValue>, frame: { readonly laye
     ...times,
   };
   return { tcp: notes };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The SEQ/ACK analysis tree (tcp_print_sequence_number_analysis)
+// ---------------------------------------------------------------------------------------------------------------
+
+/** tshark's expert item fields (`_ws.expert`), as the analysis flags carry them. */
+const EXPERT: FieldDef = { abbrev: '_ws.expert', name: 'Expert Info', type: 'PROTOCOL', desc: 'An expert item' };
+const EXPERT_MESSAGE: FieldDef = { abbrev: '_ws.expert.message', name: 'Message', type: 'STRING', desc: 'What the expert item says' };
+const EXPERT_SEVERITY: FieldDef = { abbrev: '_ws.expert.severity', name: 'Severity level', type: 'UINT32', base: 'NONE', desc: 'Error, Warning, Note, Chat' };
+const EXPERT_GROUP: FieldDef = { abbrev: '_ws.expert.group', name: 'Group', type: 'UINT32', base: 'NONE', desc: 'Sequence, for the TCP analysis' };
+const SEVERITY: Readonly<Record<'chat' | 'note' | 'warn', [number, string]>> = { chat: [0x00200000, 'Chat'], note: [0x00400000, 'Note'], warn: [0x00600000, 'Warning'] };
+const GROUP_SEQUENCE = 0x02000000;
+
+/** An expert item of the Sequence group: `[Expert Info (Note/Sequence): ...]` with its own field and three lines. */
+function expertItem(own: FieldDef, level: 'chat' | 'note' | 'warn', message: string, at: number): FieldNode {
+  const [code, name] = SEVERITY[level];
+  return {
+    def: EXPERT,
+    start: at,
+    len: 0,
+    value: null,
+    generated: true,
+    text: `[Expert Info (${name}/Sequence): ${message}]`,
+    children: [
+      { def: own, start: at, len: 0, value: null, generated: true, text: `[${message}]` },
+      { def: EXPERT_MESSAGE, start: at, len: 0, value: message, generated: true, hidden: true },
+      { def: EXPERT_SEVERITY, start: at, len: 0, value: code, generated: true, text: `[Severity level: ${name}]` },
+      { def: EXPERT_GROUP, start: at, len: 0, value: GROUP_SEQUENCE, generated: true, text: '[Group: Sequence]' },
+    ],
+  };
+}
+
+function relTimeText(t: { sec: number; nsec: number }): string {
+  return timeDiffText(t.sec, t.nsec, 0, 0);
+}
+
+/** `[SEQ/ACK analysis]` and what it holds, in tshark's order. */
+function analysisNode(ta: TcpAnalysis, at: number): FieldNode {
+  const kids: FieldNode[] = [];
+  const gen = (def: FieldDef, value: number | string, text: string, children?: FieldNode[]): FieldNode => ({ def, start: at, len: 0, value, generated: true, text, ...(children ? { children } : {}) });
+  if (ta.frameAcked !== undefined) {
+    kids.push(gen(F.acks_frame, ta.frameAcked, `[${F.acks_frame.name}: ${ta.frameAcked}]`));
+    if (ta.ackRtt && (ta.ackRtt.sec || ta.ackRtt.nsec)) kids.push(gen(F.ack_rtt, relTimeText(ta.ackRtt), `[${F.ack_rtt.name}: ${relTimeText(ta.ackRtt)} seconds]`));
+  }
+  if (ta.initialRtt) kids.push(gen(F.initial_rtt, relTimeText(ta.initialRtt), `[iRTT: ${relTimeText(ta.initialRtt)} seconds]`));
+  if (ta.bytesInFlight) {
+    kids.push(gen(F.bytes_in_flight, ta.bytesInFlight, `[Bytes in flight: ${ta.bytesInFlight}]`));
+    kids.push(gen(F.push_bytes_sent, ta.pushBytesSent ?? 0, `[Bytes sent since last PSH flag: ${ta.pushBytesSent ?? 0}]`));
+  }
+  const f = ta.flags;
+  if (f) {
+    const flags: FieldNode[] = [];
+    const ex = (own: FieldDef, level: 'chat' | 'note' | 'warn'): void => void flags.push(expertItem(own, level, own.name, at));
+    if (f & TCP_A.REUSED_PORTS) ex(F.a_reused_ports, 'note');
+    if (f & TCP_A.RETRANSMISSION) {
+      ex(F.a_retransmission, 'note');
+      if (ta.rto && (ta.rto.sec || ta.rto.nsec)) {
+        flags.push(gen(F.rto, relTimeText(ta.rto), `[${F.rto.name}: ${relTimeText(ta.rto)} seconds]`));
+        flags.push(gen(F.rto_frame, ta.rtoFrame ?? 0, `[${F.rto_frame.name}: ${ta.rtoFrame ?? 0}]`));
+      }
+    }
+    if (f & TCP_A.FAST_RETRANSMISSION) {
+      ex(F.a_fast_retransmission, 'note');
+      ex(F.a_retransmission, 'note');
+    }
+    if (f & TCP_A.SPURIOUS_RETRANSMISSION) {
+      ex(F.a_spurious_retransmission, 'note');
+      ex(F.a_retransmission, 'note');
+    }
+    if (f & TCP_A.OUT_OF_ORDER) ex(F.a_out_of_order, 'warn');
+    if (f & TCP_A.LOST_PACKET) ex(F.a_lost_segment, 'warn');
+    if (f & TCP_A.ACK_LOST_PACKET) ex(F.a_ack_lost_segment, 'warn');
+    if (f & TCP_A.WINDOW_UPDATE) ex(F.a_window_update, 'chat');
+    if (f & TCP_A.WINDOW_FULL) ex(F.a_window_full, 'warn');
+    if (f & TCP_A.KEEP_ALIVE) ex(F.a_keep_alive, 'note');
+    if (f & TCP_A.KEEP_ALIVE_ACK) ex(F.a_keep_alive_ack, 'note');
+    if (ta.dupackNum && f & TCP_A.DUPLICATE_ACK) flags.push({ def: F.duplicate_ack, start: at, len: 0, value: null, generated: true, text: '[This is a TCP duplicate ack]' });
+    if (f & TCP_A.ZERO_WINDOW_PROBE) ex(F.a_zero_window_probe, 'note');
+    if (f & TCP_A.ZERO_WINDOW) ex(F.a_zero_window, 'warn');
+    if (f & TCP_A.ZERO_WINDOW_PROBE_ACK) ex(F.a_zero_window_probe_ack, 'note');
+    kids.push({ def: F.analysis_flags, start: at, len: 0, value: null, generated: true, text: '[TCP Analysis Flags]', children: flags });
+    if (ta.dupackNum) {
+      kids.push(gen(F.duplicate_ack_num, ta.dupackNum, `[Duplicate ACK #: ${ta.dupackNum}]`));
+      kids.push(gen(F.duplicate_ack_frame, ta.dupackFrame ?? 0, `[Duplicate to the ACK in frame: ${ta.dupackFrame ?? 0}]`, [expertItem(F.duplicate_ack, 'note', `Duplicate ACK (#${ta.dupackNum})`, at)]));
+    }
+  }
+  return { def: F.analysis, start: at, len: 0, value: null, generated: true, text: '[SEQ/ACK analysis]', children: kids };
 }
 
 /**
@@ -1164,6 +1300,8 @@ export const tcp = defineProtocol<TcpValue, TcpInput>({
         ],
       });
     }
+    // tshark prints the analysis after dissecting the options: options cut short end the TCP tree before it
+    if (notes?.analysis?.created && ctx.prefs['tcp.analyze_sequence_numbers'] && layer.headerEnd - s >= hl) out.push(analysisNode(notes.analysis, s));
     if (layer.end > layer.headerEnd) {
       const n = layer.end - layer.headerEnd;
       // the label counts the bytes on the wire (a snaplen may have kept fewer)
@@ -1186,7 +1324,8 @@ export const tcp = defineProtocol<TcpValue, TcpInput>({
   // the sequence analysis flags, which tshark prepends behind a fence (an upper layer's Info keeps them in front)
   infoPrefix(layer, ctx) {
     const an = (layer.notes?.tcp as TcpNotes | undefined)?.analysis;
-    return an?.flags && ctx.prefs['tcp.analyze_sequence_numbers'] ? analysisInfo(an) : '';
+    // (not when the options were cut short: tshark stops in them, before printing the analysis)
+    return an?.flags && ctx.prefs['tcp.analyze_sequence_numbers'] && layer.headerEnd - layer.start >= layer.value.hdr_len ? analysisInfo(an) : '';
   },
   summary(layer, ctx) {
     const v = layer.value;
