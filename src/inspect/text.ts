@@ -73,7 +73,7 @@ const ENCAP: Readonly<Record<number, readonly [number, string]>> = {
   104: [28, 'Cisco HDLC'],
   105: [20, 'IEEE 802.11 Wireless LAN'],
   107: [26, 'Frame Relay'],
-  108: [15, 'OpenBSD loopback'],
+  108: [174, 'OpenBSD loopback'],
   113: [25, 'Linux cooked-mode capture v1'],
   123: [13, 'ATM PDUs'],
   127: [23, 'IEEE 802.11 plus radiotap radio header'],

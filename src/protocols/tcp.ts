@@ -136,6 +136,7 @@ export const tcpTable = defineFields(
     short_segment: { abbrev: 'tcp.short_segment', name: 'Short segment', type: 'NONE', desc: 'The IP payload is shorter than the TCP header length' },
     time_relative: { abbrev: 'tcp.time_relative', name: 'Time since first frame in this TCP stream', type: 'RELATIVE_TIME', unit: ' seconds', desc: 'Time since the first segment of this connection in the capture' },
     time_delta: { abbrev: 'tcp.time_delta', name: 'Time since previous frame in this TCP stream', type: 'RELATIVE_TIME', unit: ' seconds', desc: 'Time since the previous segment of this connection (either direction)' },
+    pdu_size: { abbrev: 'tcp.pdu.size', name: 'PDU Size', type: 'UINT32', base: 'DEC', desc: 'Length of a whole upper-layer message carried in this segment' },
     analysis: { abbrev: 'tcp.analysis', name: 'SEQ/ACK analysis', type: 'NONE', desc: "What tshark's sequence analysis found about this segment" },
     analysis_flags: { abbrev: 'tcp.analysis.flags', name: 'TCP Analysis Flags', type: 'NONE', desc: 'The segment was flagged by the sequence analysis (retransmission, duplicate ACK...)' },
     acks_frame: { abbrev: 'tcp.analysis.acks_frame', name: 'This is an ACK to the segment in frame', type: 'FRAMENUM', base: 'NONE', desc: 'The segment whose end this acknowledgment number reaches' },
@@ -1307,6 +1308,14 @@ export const tcp = defineProtocol<TcpValue, TcpInput>({
       // the label counts the bytes on the wire (a snaplen may have kept fewer)
       const shown = v.seglen !== undefined && v.seglen > n ? v.seglen : n;
       out.push({ def: F.payload, start: layer.headerEnd, len: n, value: b.subarray(layer.headerEnd, layer.end), text: `TCP payload (${shown} byte${shown === 1 ? '' : 's'})` });
+      // desegmentation on: each message that lies whole in this segment gets its PDU size (tcp_dissect_pdus)
+      if (layer.notes?.reassembly) {
+        for (let j = ctx.index + 1; j < ctx.layers.length; j++) {
+          const l = ctx.layers[j]!;
+          if (l.source !== layer.source) continue;
+          if (l.proto.streamPdu) out.push({ def: F.pdu_size, start: l.start, len: l.end - l.start, value: l.end - l.start, generated: true, text: `[PDU Size: ${l.end - l.start}]` });
+        }
+      }
     }
     return out;
   },
