@@ -19,15 +19,16 @@ export function frameTree(frame: Frame, prefs: Prefs): FieldNode[] {
 export const TREE_PREFIXES: Readonly<Record<string, readonly string[]>> = {
   eth: ['eth'],
   vlan: ['vlan', 'eth'],
-  ip: ['ip'],
-  ipv6: ['ip', 'ah'],
-  tcp: ['tcp'],
-  udp: ['udp'],
+  ip: ['ip', '_ws.expert'],
+  ipv6: ['ip', 'ah', '_ws.expert'],
+  // TCP's sequence analysis and the bad-checksum items carry expert items inside the TCP/UDP/ICMP trees.
+  tcp: ['tcp', '_ws.expert'],
+  udp: ['udp', '_ws.expert'],
   dns: ['dns'],
   dhcp: ['dhcp'],
   arp: ['arp'],
-  icmp: ['icmp'],
-  icmpv6: ['icmpv6'],
+  icmp: ['icmp', '_ws.expert'],
+  icmpv6: ['icmpv6', '_ws.expert'],
   data: ['data'],
 };
 
