@@ -9,6 +9,7 @@ import { readUint, writeUint } from '../fields/compile.js';
 import { defineFields } from '../fields/types.js';
 import type { FieldDef, FieldNode } from '../fields/types.js';
 import { ARPHRD } from './arp.js';
+import { GRE_TYPES } from './gre.js';
 import { ETHERTYPES, linkTail, linkTailLength, linkTailNodes, onlyDataInside } from './ethernet.js';
 import type { LinkTail } from './ethernet.js';
 import { defineProtocol } from './types.js';
@@ -37,32 +38,7 @@ export const SLL_LTYPES: Readonly<Record<number, string>> = {
 };
 
 /** GRE protocol types (the protocol field when the address type is ARPHRD_IPGRE). */
-export const SLL_GRETYPES: Readonly<Record<number, string>> = {
-  0x0000: 'Possible GRE keepalive packet',
-  0x00fe: 'OSI',
-  0x0800: 'IP',
-  0x0806: 'ARP',
-  0x2000: 'CDP (Cisco)',
-  0x2001: 'NHRP',
-  0x22eb: 'ERSPAN III',
-  0x6400: 'MIKROTIK EoIP',
-  0x6558: 'Transparent Ethernet bridging',
-  0x6559: 'Frame Relay',
-  0x86dd: 'IPv6',
-  0x880b: 'PPP',
-  0x8137: 'IPX',
-  0x883e: 'WCCP',
-  0x8847: 'MPLS label switched packet',
-  0x8881: 'CDMA2000 A10 Unstructured byte stream',
-  0x888e: '802.1X Authentication',
-  0x88be: 'ERSPAN',
-  0x88d2: 'CDMA2000 A10 3GPP2 Packet',
-  0x8909: 'CiscoMetaData',
-  0x894f: 'Network Service Header',
-  0x9000: 'ARUBA WLAN',
-  0xb7ea: 'Huawei GRE bonding',
-  0xfeae: 'AIROHIVE AP AP',
-};
+export const SLL_GRETYPES: Readonly<Record<number, string>> = GRE_TYPES;
 
 export const sllTable = defineFields(
   { abbrev: 'sll', name: 'Linux cooked-mode capture', desc: 'A pseudo link-layer header Linux writes when capturing on any interface: direction, address type and the protocol' },
