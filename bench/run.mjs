@@ -188,7 +188,7 @@ if (WRITE) {
     `## ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
     '',
     ...(NOTE ? [NOTE, ''] : []),
-    `Machine: ${cpus().length} × ${cpu}, ${fmt(totalmem() / 2 ** 30)} GiB, Node ${process.version}. Capture: \`make-capture.py\` ${fmt(N)} packets (${F}); ${RUNS} rounds, commands alternated, medians; ratio = median of per-round ratios of packets/s (wall time; by CPU time: user+sys, less disturbed by other load). Commands: \`node bench/run.mjs ${argv.join(' ')}\`, see the row table in the script.`,
+    `Machine: ${cpus().length} × ${cpu}, ${fmt(totalmem() / 2 ** 30)} GiB, Node ${process.version}. Capture: \`make-capture.py\` ${fmt(N)} packets (${F}); ${RUNS} rounds, commands alternated, medians; ratio = median of per-round ratios of packets/s (wall time; by CPU time: user+sys, less disturbed by other load). Commands: \`node bench/run.mjs ${argv.map((a, i) => (argv[i - 1] === '--note' ? '"…"' : a)).join(' ')}\`, see the row table in the script.`,
     '',
     ...lines,
     '',
