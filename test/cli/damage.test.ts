@@ -26,7 +26,8 @@ import { openCapture } from '../../src/capture/node.js';
 import { MAX_BLOCK } from '../../src/capture/parser.js';
 import type { CaptureRecord } from '../../src/capture/types.js';
 import type { Problem } from '../../src/core/problem.js';
-import { EXIT, main } from '../../src/cli/main.js';
+import { EXIT } from '../../src/cli/main.js';
+import { runInProcess } from './in-process.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'wirelens-damage-'));
@@ -438,21 +439,7 @@ beforeAll(async () => {
 // Each in-process run of the command adds an 'error' listener to process.stdout (one run per process in real use).
 process.stdout.setMaxListeners(0);
 
-/** The command in-process, its output captured. */
-async function inProcess(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const ow = process.stdout.write.bind(process.stdout);
-  const ew = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string | Uint8Array) => ((out += String(s)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string | Uint8Array) => ((err += String(s)), true)) as typeof process.stderr.write;
-  try {
-    return { code: await main(args), out, err };
-  } finally {
-    process.stdout.write = ow;
-    process.stderr.write = ew;
-  }
-}
+const inProcess = runInProcess;
 
 function wirelens(args: string[], stdin?: Uint8Array): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve) => {

@@ -5,28 +5,15 @@ import { join } from 'node:path';
 import { rolldown } from 'rolldown';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writePcap } from '../../src/capture/writer.js';
-import { main, EXIT } from '../../src/cli/main.js';
+import { EXIT } from '../../src/cli/main.js';
+import { runInProcess } from './in-process.js';
 import { readCaptureFile } from '../../src/capture/reader.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'wirelens-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Run the command in-process with stdout and stderr captured. */
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const ow = process.stdout.write.bind(process.stdout);
-  const ew = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string | Uint8Array) => ((out += String(s)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string | Uint8Array) => ((err += String(s)), true)) as typeof process.stderr.write;
-  try {
-    return { code: await main(args), out, err };
-  } finally {
-    process.stdout.write = ow;
-    process.stderr.write = ew;
-  }
-}
+const run = runInProcess;
 
 const captures = ['fixtures/start.pcapng', 'fixtures/capture/dpkt/dns_icmp.pcap', 'fixtures/capture/hadrielk-pcapng/output_be/difficult/test202.pcapng'].filter((f) => existsSync(join(root, f)));
 
